@@ -1,0 +1,25 @@
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+/** Random base62 string; rejection sampling keeps every character equally likely. */
+export function randomBase62(length: number): string {
+  let out = ''
+  while (out.length < length) {
+    const bytes = crypto.getRandomValues(new Uint8Array(length * 2))
+    for (const b of bytes) {
+      if (b < 248 && out.length < length) out += BASE62[b % 62]
+    }
+  }
+  return out
+}
+
+/** `samlc_` + 27 base62 characters, the shape of Clerk's SAML connection ids. */
+export const newSamlConnectionId = (): string => `samlc_${randomBase62(27)}`
+export const SAML_CONNECTION_ID = /^samlc_[0-9A-Za-z]{27}$/
+
+/** SuperTokens core generates `st_saml_` + a UUIDv4. */
+export const newSupertokensClientId = (): string => `st_saml_${crypto.randomUUID()}`
+
+export const newOpaqueToken = (bytes = 32): string => {
+  const raw = crypto.getRandomValues(new Uint8Array(bytes))
+  return btoa(String.fromCharCode(...raw)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}

@@ -1,0 +1,67 @@
+import type { IdpCertificate } from '../domain/saml-connection'
+import { parseCertificate, toBareBase64 } from './certificate'
+import { fail, ok, type Result, type SamlFailure } from './failures'
+import { MAX_CERTIFICATES, MAX_METADATA_BYTES } from './limits'
+import { attr, child, children, childTexts, parseXml, type XmlElement } from './xml'
+
+export const BINDING_REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect'
+export const BINDING_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'
+
+/** What a connection needs from an IdP's metadata. */
+export interface IdpMetadata {
+  entityId: string
+  /** HTTP-Redirect SSO endpoint if there is one, else HTTP-POST; null when the IdP lists neither. */
+  ssoUrl: string | null
+  ssoBinding: 'redirect' | 'post' | null
+  /** Signing certificates (use="signing" or no use), in document order, deduplicated. */
+  certificates: IdpCertificate[]
+}
+
+/** Every EntityDescriptor in document order, through any nesting of EntitiesDescriptor wrappers. */
+function entityDescriptors(el: XmlElement): XmlElement[] {
+  return [...children(el, 'EntityDescriptor'), ...children(el, 'EntitiesDescriptor').flatMap(entityDescriptors)]
+}
+
+/**
+ * Reads entity id, SSO URL and signing certificates from SAML 2.0 IdP metadata
+ * (SAML Metadata §2.4.3). In an aggregate, the first entity with an IdP role is used.
+ */
+export function parseIdpMetadata(xml: string): Result<IdpMetadata, SamlFailure> {
+  const parsed = parseXml(xml, MAX_METADATA_BYTES)
+  if (!parsed.ok) return parsed
+  const entities = entityDescriptors(parsed.value)
+  if (entities.length === 0) return fail({ reason: 'not_metadata', detail: 'no EntityDescriptor' })
+  const entity = entities.find((e) => children(e, 'IDPSSODescriptor').length > 0)
+  if (!entity) return fail({ reason: 'not_metadata', detail: 'no IDPSSODescriptor' })
+
+  const entityId = attr(entity, 'entityID')?.trim()
+  if (!entityId) return fail({ reason: 'missing_entity_id' })
+
+  const roles = children(entity, 'IDPSSODescriptor')
+  const services = roles.flatMap((r) => children(r, 'SingleSignOnService'))
+  const byBinding = (b: string) => services.find((s) => attr(s, 'Binding') === b && attr(s, 'Location')?.trim())
+  const redirect = byBinding(BINDING_REDIRECT)
+  const post = byBinding(BINDING_POST)
+  const sso = redirect ?? post
+
+  const certificates: IdpCertificate[] = []
+  for (const key of roles.flatMap((r) => children(r, 'KeyDescriptor'))) {
+    const use = attr(key, 'use')
+    if (use !== undefined && use !== 'signing') continue
+    const values = children(child(key, 'KeyInfo'), 'X509Data').flatMap((d) => childTexts(d, 'X509Certificate'))
+    for (const value of values) {
+      const bare = toBareBase64(value)
+      if (!bare || certificates.some((c) => c.certificate === bare)) continue
+      const cert = parseCertificate(bare)
+      if (!cert) return fail({ reason: 'invalid_certificate' })
+      certificates.push({ certificate: cert.certificate, issuedAt: cert.issuedAt, expiresAt: cert.expiresAt })
+    }
+  }
+
+  return ok({
+    entityId,
+    ssoUrl: sso ? (attr(sso, 'Location') ?? '').trim() : null,
+    ssoBinding: redirect ? 'redirect' : post ? 'post' : null,
+    certificates: certificates.slice(0, MAX_CERTIFICATES),
+  })
+}

@@ -2,13 +2,11 @@ import { z } from '@hono/zod-openapi'
 
 /** Field rules shared by every API style. Wire schemas import these and never repeat a regex. */
 
-const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/
+const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i
 
-/** An email domain: lower-cased, no scheme, no trailing dot, at least two labels. */
-export const DomainSchema = z
-  .string()
-  .transform((s) => s.trim().toLowerCase().replace(/\.$/, ''))
-  .refine((s) => HOSTNAME.test(s), { message: 'must be a domain name such as example.com' })
+/** An email domain: no scheme, no trailing dot, at least two labels. Stored lower-cased (`normalizeDomain`). */
+export const DomainSchema = z.string().regex(HOSTNAME, { message: 'must be a domain name such as example.com' })
+export const normalizeDomain = (d: string): string => d.toLowerCase()
 
 export const isHttpUrl = (s: string, { httpsOnly = false } = {}): boolean => {
   try {

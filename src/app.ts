@@ -1,0 +1,31 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { AppError } from './domain/errors'
+import { clerkRoutes } from './http/clerk/routes'
+import { renderClerkError } from './http/clerk/errors'
+import type { AppEnv } from './http/env'
+import { requestContext } from './http/middleware/request-id'
+import { toAppError } from './http/to-app-error'
+import { throwOnInvalid } from './http/validation-hook'
+
+/** The root app: request context, then one sub-app per API style. */
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
+  app.use('*', requestContext)
+
+  app.get('/healthz', (c) => c.json({ ok: true }))
+  // A route that does nothing, served by the same Worker: the baseline the benchmarks divide by.
+  app.get('/noop', (c) => c.json({}))
+
+  app.route('/v1', clerkRoutes())
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/v1/')) return renderClerkError(c, new AppError('not_found'))
+    return c.json({ error: 'not_found' }, 404)
+  })
+  app.onError((e, c) => {
+    const err = toAppError(e, c.var.deps?.log)
+    if (c.req.path.startsWith('/v1/')) return renderClerkError(c, err)
+    return c.json({ error: err.code }, err.code === 'internal' ? 500 : 400)
+  })
+  return app
+}

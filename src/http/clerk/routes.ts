@@ -1,0 +1,89 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { AppError } from '../../domain/errors'
+import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/saml-connections'
+import type { AppEnv } from '../env'
+import { jsonBody } from '../middleware/json-body'
+import { toAppError } from '../to-app-error'
+import { throwOnInvalid } from '../validation-hook'
+import { clerkAuth } from './auth'
+import { renderClerkError } from './errors'
+import {
+  ClerkConnectionParams,
+  ClerkCreateConnectionBody,
+  ClerkDeletedObjectSchema,
+  ClerkErrorsSchema,
+  ClerkListQuery,
+  ClerkSamlConnectionSchema,
+  ClerkSamlConnectionsSchema,
+  ClerkUpdateConnectionBody,
+} from './schemas'
+import { fromClerkCreate, fromClerkListQuery, fromClerkUpdate, toClerkConnection } from './serialize'
+
+const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, json(ClerkErrorsSchema, 'Error in the Clerk `{errors}` envelope')]))
+const security = [{ ClerkSecretKey: [] }]
+const tags = ['Clerk: SAML connections']
+
+const listRoute = createRoute({
+  method: 'get', path: '/saml_connections', operationId: 'ListSAMLConnections', tags, security,
+  summary: 'List SAML connections, newest first',
+  request: { query: ClerkListQuery },
+  responses: { 200: json(ClerkSamlConnectionsSchema, 'A page of connections and the total count'), ...errors(400, 401, 422) },
+})
+const createRoute_ = createRoute({
+  method: 'post', path: '/saml_connections', operationId: 'CreateSAMLConnection', tags, security,
+  summary: 'Create a SAML connection',
+  request: { body: { content: { 'application/json': { schema: ClerkCreateConnectionBody } }, required: true } },
+  responses: { 200: json(ClerkSamlConnectionSchema, 'The created connection'), ...errors(400, 401, 413, 415, 422) },
+})
+const getRoute = createRoute({
+  method: 'get', path: '/saml_connections/{saml_connection_id}', operationId: 'GetSAMLConnection', tags, security,
+  summary: 'Get a SAML connection',
+  request: { params: ClerkConnectionParams },
+  responses: { 200: json(ClerkSamlConnectionSchema, 'The connection'), ...errors(401, 404) },
+})
+const updateRoute = createRoute({
+  method: 'patch', path: '/saml_connections/{saml_connection_id}', operationId: 'UpdateSAMLConnection', tags, security,
+  summary: 'Update a SAML connection (partial; null clears a nullable field)',
+  request: { params: ClerkConnectionParams, body: { content: { 'application/json': { schema: ClerkUpdateConnectionBody } }, required: true } },
+  responses: { 200: json(ClerkSamlConnectionSchema, 'The updated connection'), ...errors(400, 401, 404, 413, 415, 422) },
+})
+const deleteRoute = createRoute({
+  method: 'delete', path: '/saml_connections/{saml_connection_id}', operationId: 'DeleteSAMLConnection', tags, security,
+  summary: 'Delete a SAML connection',
+  request: { params: ClerkConnectionParams },
+  responses: { 200: json(ClerkDeletedObjectSchema, 'The deleted object'), ...errors(401, 404) },
+})
+
+/** The Clerk-style Backend API, mounted at `/v1`. */
+export function clerkRoutes() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
+  app.onError((e, c) => renderClerkError(c, toAppError(e, c.var.deps?.log)))
+  app.use('/saml_connections', clerkAuth, jsonBody)
+  app.use('/saml_connections/*', clerkAuth, jsonBody)
+
+  return app
+    .openapi(listRoute, async (c) => {
+      const page = await listConnections(c.var.deps, fromClerkListQuery(c.var.principal.instanceId, c.req.valid('query')))
+      return c.json({ data: page.items.map((x) => toClerkConnection(x, c.var.origin)), total_count: page.total }, 200)
+    })
+    .openapi(createRoute_, async (c) => {
+      const conn = await createConnection(c.var.deps, { ...c.var.principal, tenantId: 'public' }, fromClerkCreate(c.req.valid('json')))
+      return c.json(toClerkConnection(conn, c.var.origin), 200)
+    })
+    .openapi(getRoute, async (c) => {
+      const conn = await getConnection(c.var.deps, c.var.principal.instanceId, c.req.valid('param').saml_connection_id)
+      return c.json(toClerkConnection(conn, c.var.origin), 200)
+    })
+    .openapi(updateRoute, async (c) => {
+      const { saml_connection_id: id } = c.req.valid('param')
+      const conn = await updateConnection(c.var.deps, c.var.principal.instanceId, id, fromClerkUpdate(c.req.valid('json')))
+      return c.json(toClerkConnection(conn, c.var.origin), 200)
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { saml_connection_id: id } = c.req.valid('param')
+      if (!(await deleteConnection(c.var.deps, c.var.principal.instanceId, id))) throw new AppError('not_found')
+      return c.json({ object: 'saml_connection', id, deleted: true }, 200)
+    })
+}

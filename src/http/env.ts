@@ -1,0 +1,18 @@
+import type { Deps } from '../services/deps'
+
+/** What an authenticated management request may touch. */
+export interface Principal {
+  instanceId: string
+  appId: string
+}
+
+export interface AppEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    deps: Deps
+    /** The public origin of this service, used to build ACS, entity id and metadata URLs. */
+    origin: string
+    principal: Principal
+  }
+}

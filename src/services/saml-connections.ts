@@ -1,0 +1,156 @@
+import { AppError } from '../domain/errors'
+import { newSamlConnectionId } from '../domain/ids'
+import {
+  DEFAULT_CONNECTION,
+  missingForActivation,
+  type AttributeMapping,
+  type LoginHint,
+  type SamlConnection,
+  type Scope,
+} from '../domain/saml-connection'
+import { sha256Hex } from '../domain/secrets'
+import type { ListQuery } from '../storage/types'
+import type { Deps } from './deps'
+import { syncEdgeCopy } from './edge-sync'
+import { loadMetadataFromUrl, parseCertificatesOrThrow, parseMetadataOrThrow } from './idp-settings'
+
+/**
+ * A change to a connection, in domain terms. `undefined` leaves a field as it is (or at its
+ * default on create); `null` clears a nullable field.
+ */
+export interface ConnectionChanges {
+  clientId?: string
+  name?: string
+  provider?: SamlConnection['provider']
+  domains?: string[]
+  idpEntityId?: string | null
+  idpSsoUrl?: string | null
+  /** Raw certificates (PEM or base64); the first is the primary one. */
+  idpCertificates?: string[] | null
+  idpMetadataUrl?: string | null
+  idpMetadata?: string | null
+  organizationId?: string | null
+  attributeMapping?: Partial<AttributeMapping> | null
+  active?: boolean
+  syncUserAttributes?: boolean
+  allowSubdomains?: boolean
+  allowIdpInitiated?: boolean
+  disableAdditionalIdentifications?: boolean
+  allowOrganizationAccountLinking?: boolean
+  forceAuthn?: boolean
+  loginHint?: LoginHint | null
+  enableRequestSigning?: boolean
+  allowSha1?: boolean
+  redirectUris?: string[]
+  defaultRedirectUri?: string | null
+  clientSecret?: string | null
+  /** When set, the connection is active exactly when it can be (used by styles without an `active` switch). */
+  activateWhenComplete?: boolean
+}
+
+const defined = <T>(v: T | undefined, fallback: T): T => (v === undefined ? fallback : v)
+
+/** Applies changes onto a connection. IdP metadata (inline, else URL) overrides the individual idp fields. */
+async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChanges): Promise<SamlConnection> {
+  const next: SamlConnection = {
+    ...base,
+    clientId: defined(ch.clientId, base.clientId),
+    name: defined(ch.name, base.name),
+    provider: defined(ch.provider, base.provider),
+    domains: ch.domains === undefined ? base.domains : [...new Set(ch.domains)],
+    idpEntityId: defined(ch.idpEntityId, base.idpEntityId),
+    idpSsoUrl: defined(ch.idpSsoUrl, base.idpSsoUrl),
+    idpMetadataUrl: defined(ch.idpMetadataUrl, base.idpMetadataUrl),
+    idpMetadata: defined(ch.idpMetadata, base.idpMetadata),
+    organizationId: ch.organizationId === '' ? null : defined(ch.organizationId, base.organizationId),
+    attributeMapping:
+      ch.attributeMapping === undefined
+        ? base.attributeMapping
+        : ch.attributeMapping === null
+          ? DEFAULT_CONNECTION.attributeMapping
+          : { ...base.attributeMapping, ...ch.attributeMapping },
+    active: defined(ch.active, base.active),
+    syncUserAttributes: defined(ch.syncUserAttributes, base.syncUserAttributes),
+    allowSubdomains: defined(ch.allowSubdomains, base.allowSubdomains),
+    allowIdpInitiated: defined(ch.allowIdpInitiated, base.allowIdpInitiated),
+    disableAdditionalIdentifications: defined(ch.disableAdditionalIdentifications, base.disableAdditionalIdentifications),
+    allowOrganizationAccountLinking: defined(ch.allowOrganizationAccountLinking, base.allowOrganizationAccountLinking),
+    forceAuthn: defined(ch.forceAuthn, base.forceAuthn),
+    loginHint: ch.loginHint === null ? DEFAULT_CONNECTION.loginHint : defined(ch.loginHint, base.loginHint),
+    enableRequestSigning: defined(ch.enableRequestSigning, base.enableRequestSigning),
+    allowSha1: defined(ch.allowSha1, base.allowSha1),
+    redirectUris: defined(ch.redirectUris, base.redirectUris),
+    defaultRedirectUri: defined(ch.defaultRedirectUri, base.defaultRedirectUri),
+    clientSecretHash:
+      ch.clientSecret === undefined ? base.clientSecretHash : ch.clientSecret === null ? null : await sha256Hex(ch.clientSecret),
+  }
+  if (ch.idpCertificates !== undefined) {
+    next.idpCertificates = ch.idpCertificates === null ? [] : parseCertificatesOrThrow(ch.idpCertificates, 'idpCertificates')
+  }
+
+  const metadata = ch.idpMetadata
+    ? parseMetadataOrThrow(ch.idpMetadata)
+    : ch.idpMetadataUrl
+      ? await loadMetadataFromUrl(deps, ch.idpMetadataUrl)
+      : null
+  if (metadata) {
+    next.idpEntityId = metadata.entityId
+    if (metadata.ssoUrl) next.idpSsoUrl = metadata.ssoUrl
+    if (metadata.certificates.length) next.idpCertificates = metadata.certificates
+  }
+
+  const now = deps.clock()
+  const missing = missingForActivation(next, now)
+  if (ch.activateWhenComplete) next.active = missing.length === 0
+  else if (next.active && missing.length) throw new AppError('cannot_activate', { meta: { missing } })
+  return next
+}
+
+export async function createConnection(deps: Deps, scope: Scope, ch: ConnectionChanges): Promise<SamlConnection> {
+  const now = deps.clock()
+  const id = newSamlConnectionId()
+  const blank: SamlConnection = {
+    ...DEFAULT_CONNECTION,
+    ...scope,
+    id,
+    clientId: id,
+    name: '',
+    createdAt: now,
+    updatedAt: now,
+  }
+  const conn = await applyChanges(deps, blank, ch)
+  const { syncToken } = await deps.connections.insert(conn)
+  await syncEdgeCopy(deps, conn.id, syncToken, conn)
+  return conn
+}
+
+/** Reads from D1, the source of truth, so a management read always sees the caller's own writes. */
+export async function getConnection(deps: Deps, instanceId: string, id: string): Promise<SamlConnection> {
+  const conn = await deps.connections.find(instanceId, id)
+  if (!conn) throw new AppError('not_found', { meta: { resource: 'saml_connection' } })
+  return conn
+}
+
+export async function updateConnection(deps: Deps, instanceId: string, id: string, ch: ConnectionChanges): Promise<SamlConnection> {
+  const current = await getConnection(deps, instanceId, id)
+  return replaceConnection(deps, current, ch)
+}
+
+export async function replaceConnection(deps: Deps, current: SamlConnection, ch: ConnectionChanges): Promise<SamlConnection> {
+  const next = await applyChanges(deps, current, ch)
+  next.updatedAt = Math.max(deps.clock(), current.createdAt)
+  const { found, syncToken } = await deps.connections.replace(next)
+  if (!found) throw new AppError('not_found', { meta: { resource: 'saml_connection' } })
+  await syncEdgeCopy(deps, next.id, syncToken, next)
+  return next
+}
+
+export async function deleteConnection(deps: Deps, instanceId: string, id: string): Promise<boolean> {
+  const { found, syncToken } = await deps.connections.remove(instanceId, id, deps.clock())
+  await syncEdgeCopy(deps, id, syncToken, null)
+  return found
+}
+
+export async function listConnections(deps: Deps, q: ListQuery) {
+  return deps.connections.list(q)
+}

@@ -1,0 +1,179 @@
+import { AppError } from '../../domain/errors'
+import { newOpaqueToken } from '../../domain/ids'
+import { matchesEmailDomain } from '../../domain/saml-connection'
+import type { ConnectionRepository } from '../types'
+import { CONNECTION_COLUMNS, fromRow, SELECT_CONNECTION, toRow, type ConnectionRow } from './connection-rows'
+
+const INSERT_CONNECTION = `INSERT INTO saml_connections (${CONNECTION_COLUMNS.join(', ')}) VALUES (${CONNECTION_COLUMNS.map(() => '?').join(', ')})`
+const UPDATE_CONNECTION = `UPDATE saml_connections SET ${CONNECTION_COLUMNS.filter((c) => c !== 'id' && c !== 'instance_id')
+  .map((c) => `${c} = ?`)
+  .join(', ')} WHERE id = ? AND instance_id = ?`
+
+/** The only place that reads a driver message: a UNIQUE failure becomes a conflict naming the field. */
+function conflictFrom(e: unknown): AppError | null {
+  const msg = e instanceof Error ? e.message : String(e)
+  if (!msg.includes('UNIQUE constraint failed')) return null
+  const field = msg.includes('saml_connection_domains')
+    ? 'domain'
+    : msg.includes('idp_entity_id')
+      ? 'idp_entity_id'
+      : msg.includes('organization_id')
+        ? 'organization_id'
+        : msg.includes('client_id')
+          ? 'client_id'
+          : 'id'
+  return new AppError('conflict', { meta: { field }, internal: msg })
+}
+
+async function runWrite<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (e) {
+    throw conflictFrom(e) ?? e
+  }
+}
+
+/** Parent domains of `domain` down to two labels: a.b.example.com -> [a.b.example.com, b.example.com, example.com]. */
+function domainAndParents(domain: string): string[] {
+  const labels = domain.split('.')
+  const out: string[] = []
+  for (let i = 0; i <= labels.length - 2; i++) out.push(labels.slice(i).join('.'))
+  return out.slice(0, 10)
+}
+
+export function d1Connections(db: D1Database): ConnectionRepository {
+  const rowsOf = (r: D1Result<ConnectionRow>) => r.results.map(fromRow)
+
+  const domainInserts = (instanceId: string, id: string, domains: string[]) =>
+    domains.map((d) => db.prepare('INSERT INTO saml_connection_domains (instance_id, domain, connection_id) VALUES (?, ?, ?)').bind(instanceId, d, id))
+
+  // Queued in the same batch as the record, so a crash before KV is written leaves a trace to replay.
+  const queueEdgeSync = (id: string, now: number, token: string) =>
+    db
+      .prepare('INSERT INTO kv_sync_outbox (connection_id, token, queued_at) VALUES (?, ?, ?) ON CONFLICT (connection_id) DO UPDATE SET token = excluded.token, queued_at = excluded.queued_at')
+      .bind(id, token, now)
+
+  return {
+    async insert(c) {
+      const row = toRow(c)
+      const syncToken = newOpaqueToken(12)
+      await runWrite(() =>
+        db.batch([
+          db.prepare(INSERT_CONNECTION).bind(...CONNECTION_COLUMNS.map((k) => row[k])),
+          ...domainInserts(c.instanceId, c.id, c.domains),
+          queueEdgeSync(c.id, c.updatedAt, syncToken),
+        ]),
+      )
+      return { syncToken }
+    },
+
+    async replace(c) {
+      const row = toRow(c)
+      const cols = CONNECTION_COLUMNS.filter((k) => k !== 'id' && k !== 'instance_id')
+      const syncToken = newOpaqueToken(12)
+      const results = await runWrite(() =>
+        db.batch([
+          db.prepare(UPDATE_CONNECTION).bind(...cols.map((k) => row[k]), c.id, c.instanceId),
+          db.prepare('DELETE FROM saml_connection_domains WHERE connection_id = ?').bind(c.id),
+          ...domainInserts(c.instanceId, c.id, c.domains),
+          queueEdgeSync(c.id, c.updatedAt, syncToken),
+        ]),
+      )
+      return { found: (results[0]?.meta.changes ?? 0) > 0, syncToken }
+    },
+
+    async remove(instanceId, id, now) {
+      const syncToken = newOpaqueToken(12)
+      const results = await db.batch([
+        db.prepare('DELETE FROM saml_connection_domains WHERE connection_id = ? AND instance_id = ?').bind(id, instanceId),
+        db.prepare('DELETE FROM saml_connections WHERE id = ? AND instance_id = ?').bind(id, instanceId),
+        queueEdgeSync(id, now, syncToken),
+      ])
+      return { found: (results[1]?.meta.changes ?? 0) > 0, syncToken }
+    },
+
+    async find(instanceId, id) {
+      const row = await db.prepare(`${SELECT_CONNECTION} WHERE id = ? AND instance_id = ?`).bind(id, instanceId).first<ConnectionRow>()
+      return row ? fromRow(row) : null
+    },
+
+    async findById(id) {
+      const row = await db.prepare(`${SELECT_CONNECTION} WHERE id = ?`).bind(id).first<ConnectionRow>()
+      return row ? fromRow(row) : null
+    },
+
+    async findByClientId(s, clientId) {
+      const row = await db
+        .prepare(`${SELECT_CONNECTION} WHERE instance_id = ? AND app_id = ? AND tenant_id = ? AND client_id = ?`)
+        .bind(s.instanceId, s.appId, s.tenantId, clientId)
+        .first<ConnectionRow>()
+      return row ? fromRow(row) : null
+    },
+
+    async findByIdpEntityId(s, entityId) {
+      const row = await db
+        .prepare(`${SELECT_CONNECTION} WHERE instance_id = ? AND app_id = ? AND tenant_id = ? AND idp_entity_id = ?`)
+        .bind(s.instanceId, s.appId, s.tenantId, entityId)
+        .first<ConnectionRow>()
+      return row ? fromRow(row) : null
+    },
+
+    async findByEmailDomain(instanceId, domain) {
+      const candidates = domainAndParents(domain.toLowerCase())
+      if (candidates.length === 0) return []
+      const r = await db
+        .prepare(
+          `${SELECT_CONNECTION} WHERE id IN (SELECT connection_id FROM saml_connection_domains WHERE instance_id = ? AND domain IN (${candidates.map(() => '?').join(', ')}))`,
+        )
+        .bind(instanceId, ...candidates)
+        .all<ConnectionRow>()
+      return rowsOf(r).filter((c) => matchesEmailDomain(c, domain))
+    },
+
+    async list(q) {
+      const where = ['instance_id = ?']
+      const args: (string | number)[] = [q.instanceId]
+      if (q.nameContains) {
+        where.push("name_lower LIKE ? ESCAPE '\\'")
+        args.push(`%${q.nameContains.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`)
+      }
+      if (q.includeOrganizations?.length) {
+        where.push(`organization_id IN (${q.includeOrganizations.map(() => '?').join(', ')})`)
+        args.push(...q.includeOrganizations)
+      }
+      if (q.excludeOrganizations?.length) {
+        where.push(`(organization_id IS NULL OR organization_id NOT IN (${q.excludeOrganizations.map(() => '?').join(', ')}))`)
+        args.push(...q.excludeOrganizations)
+      }
+      const dir = q.order.direction === 'asc' ? 'ASC' : 'DESC'
+      const order = q.order.field === 'name' ? `name_lower ${dir}, id ${dir}` : `created_at ${dir}, id ${dir}`
+      const whereSql = where.join(' AND ')
+      // One batch is one transaction: the page and the count see the same snapshot.
+      const [page, count] = await db.batch<ConnectionRow | { n: number }>([
+        db.prepare(`${SELECT_CONNECTION} WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).bind(...args, q.limit, q.offset),
+        db.prepare(`SELECT COUNT(*) AS n FROM saml_connections WHERE ${whereSql}`).bind(...args),
+      ])
+      return {
+        items: rowsOf(page as D1Result<ConnectionRow>),
+        total: Number((count?.results[0] as { n: number } | undefined)?.n ?? 0),
+      }
+    },
+
+    async listTenant(s) {
+      const r = await db
+        .prepare(`${SELECT_CONNECTION} WHERE instance_id = ? AND app_id = ? AND tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT 1000`)
+        .bind(s.instanceId, s.appId, s.tenantId)
+        .all<ConnectionRow>()
+      return rowsOf(r)
+    },
+
+    async pendingEdgeSyncs(limit) {
+      const r = await db.prepare('SELECT connection_id, token FROM kv_sync_outbox ORDER BY queued_at LIMIT ?').bind(limit).all<{ connection_id: string; token: string }>()
+      return r.results.map((x) => ({ id: x.connection_id, token: x.token }))
+    },
+
+    async clearEdgeSync(id, token) {
+      await db.prepare('DELETE FROM kv_sync_outbox WHERE connection_id = ? AND token = ?').bind(id, token).run()
+    },
+  }
+}

@@ -6,6 +6,6 @@ import { toInputIssues } from './input-issues'
 /** Every validator throws one `AppError`; each API style renders it in its own envelope. */
 export const throwOnInvalid: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) return
-  const issues = toInputIssues(result.error)
+  const issues = toInputIssues(result.error, (result as { data?: unknown }).data)
   throw new AppError(result.target === 'query' ? 'invalid_query' : 'invalid_input', { issues })
 }

@@ -20,7 +20,8 @@ export function isPrivateHost(hostname: string): boolean {
   if (host === 'localhost' || /\.(localhost|local|internal|lan|home\.arpa)$/.test(host)) return true
   if (ipv4Private(host)) return true
   // Decimal/hex/octal spellings of an IPv4 address are refused rather than decoded.
-  if (/^[0-9.]+$/.test(host) || /^0x/i.test(host)) return true
+  const dottedQuad = /^\d{1,3}(\.\d{1,3}){3}$/.test(host)
+  if ((/^[0-9.]+$/.test(host) && !dottedQuad) || /^0x/i.test(host)) return true
   if (host.includes(':')) {
     if (host === '::' || host === '::1') return true
     if (/^f[cd]/.test(host) || /^fe[89ab]/.test(host)) return true

@@ -3,6 +3,7 @@ import { newSamlConnectionId } from '../domain/ids'
 import {
   DEFAULT_CONNECTION,
   missingForActivation,
+  SamlConnectionSchema,
   type AttributeMapping,
   type LoginHint,
   type SamlConnection,
@@ -48,6 +49,9 @@ export interface ConnectionChanges {
   activateWhenComplete?: boolean
 }
 
+const withoutUndefined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+
 const defined = <T>(v: T | undefined, fallback: T): T => (v === undefined ? fallback : v)
 
 /** Applies changes onto a connection. IdP metadata (inline, else URL) overrides the individual idp fields. */
@@ -68,7 +72,7 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
         ? base.attributeMapping
         : ch.attributeMapping === null
           ? DEFAULT_CONNECTION.attributeMapping
-          : { ...base.attributeMapping, ...ch.attributeMapping },
+          : { ...base.attributeMapping, ...withoutUndefined(ch.attributeMapping) },
     active: defined(ch.active, base.active),
     syncUserAttributes: defined(ch.syncUserAttributes, base.syncUserAttributes),
     allowSubdomains: defined(ch.allowSubdomains, base.allowSubdomains),
@@ -103,7 +107,8 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
   const missing = missingForActivation(next, now)
   if (ch.activateWhenComplete) next.active = missing.length === 0
   else if (next.active && missing.length) throw new AppError('cannot_activate', { meta: { missing } })
-  return next
+  // A record that breaks the model must never reach D1, where it would break every later read.
+  return SamlConnectionSchema.parse(next)
 }
 
 export async function createConnection(deps: Deps, scope: Scope, ch: ConnectionChanges): Promise<SamlConnection> {

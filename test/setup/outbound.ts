@@ -1,0 +1,34 @@
+// Runs in Node, inside the vitest config: answers the Worker's outbound fetches during tests,
+// standing in for IdPs that publish metadata at a URL. Nothing else leaves the sandbox.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+
+const certPem = readFileSync(path.join(import.meta.dirname, '../fixtures/keys/idp.cert.pem'), 'utf8')
+const bare = certPem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '')
+
+export const METADATA_HOST = 'idp-metadata.test'
+
+const metadata = (entityId: string) =>
+  `<?xml version="1.0"?><EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${entityId}"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${bare}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://${METADATA_HOST}/sso"/></IDPSSODescriptor></EntityDescriptor>`
+
+export async function outboundService(request: Request): Promise<Response> {
+  const url = new URL(request.url)
+  if (url.hostname !== METADATA_HOST) return new Response('no network in tests', { status: 502 })
+  switch (url.pathname) {
+    case '/metadata.xml':
+      return new Response(metadata(`https://${METADATA_HOST}/${url.searchParams.get('tenant') ?? 'default'}`), { headers: { 'content-type': 'application/samlmetadata+xml' } })
+    case '/redirect':
+      return new Response(null, { status: 302, headers: { location: '/metadata.xml?tenant=redirected' } })
+    case '/redirect-to-loopback':
+      return new Response(null, { status: 302, headers: { location: 'http://127.0.0.1:1/metadata.xml' } })
+    case '/huge':
+      return new Response('<a>' + 'x'.repeat(2 * 1024 * 1024) + '</a>')
+    case '/slow':
+      await new Promise((r) => setTimeout(r, 8_000))
+      return new Response(metadata('https://slow.example'))
+    case '/not-xml':
+      return new Response('{"hello":"world"}', { headers: { 'content-type': 'application/json' } })
+    default:
+      return new Response('not found', { status: 404 })
+  }
+}

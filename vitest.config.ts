@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
@@ -5,11 +6,16 @@ import { outboundService } from './test/setup/outbound'
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
+  // Test-only SP signing key (test/fixtures/keys, made by scripts/make-test-keys.sh).
+  const key = (name: string) => readFileSync(path.join(import.meta.dirname, 'test/fixtures/keys', name), 'utf8')
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations }, outboundService },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations, SP_PRIVATE_KEY: key('sp.key.pem'), SP_CERTIFICATE: key('sp.cert.pem') },
+          outboundService,
+        },
       }),
     ],
     test: {

@@ -6,8 +6,9 @@ const app = createApp()
 
 export default {
   fetch: app.fetch,
-  /** Replays KV edge-copy writes that failed after their D1 write succeeded. */
+  /** Replays KV edge-copy writes that failed after their D1 write succeeded; forgets expired SSO state. */
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(drainEdgeSyncs(buildDeps(env, `cron_${Date.now()}`)))
+    const deps = buildDeps(env, `cron_${Date.now()}`)
+    ctx.waitUntil(Promise.all([drainEdgeSyncs(deps), deps.ssoState.purgeExpired(deps.clock())]))
   },
 } satisfies ExportedHandler<Env>

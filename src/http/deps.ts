@@ -4,18 +4,43 @@ import { makeMetadataFetcher } from '../services/metadata-fetcher'
 import { d1ApiKeys } from '../storage/d1/api-keys'
 import { d1Connections } from '../storage/d1/saml-connections'
 import { kvEdgeCopy } from '../storage/kv/edge-copy'
+import { kvRequestState } from '../storage/kv/request-state'
+import { d1SsoState } from '../storage/d1/sso-state'
+import { importSigningKey } from '../saml/authn-request'
+import type { SpKeys } from '../services/deps'
 import { jsonLogger } from './logger'
+
+/** Secrets set with `wrangler secret put` (or `.dev.vars` locally); not part of wrangler.toml. */
+export interface Secrets {
+  SP_PRIVATE_KEY?: string
+  SP_CERTIFICATE?: string
+  PUBLIC_ORIGIN?: string
+}
+
+// Imported once per isolate: key import is the slow part of signing.
+let spKeysCache: { pem: string; keys: Promise<SpKeys> } | null = null
+function spKeysFrom(env: Env & Secrets): () => Promise<SpKeys | null> {
+  return async () => {
+    const pem = env.SP_PRIVATE_KEY
+    const cert = env.SP_CERTIFICATE
+    if (!pem || !cert) return null
+    if (spKeysCache?.pem !== pem) spKeysCache = { pem, keys: importSigningKey(pem).then((privateKey) => ({ privateKey, certificatePem: cert })) }
+    return spKeysCache.keys
+  }
+}
 
 export const isDevelopment = (env: Env): boolean => env.ENVIRONMENT === 'development'
 
 /** Wires real implementations together; the only place besides `app.ts` that does. */
-export function buildDeps(env: Env, requestId: string): Deps {
+export function buildDeps(env: Env & Secrets, requestId: string): Deps {
   const development = isDevelopment(env)
   return {
     connections: d1Connections(env.DB),
     apiKeys: d1ApiKeys(env.DB),
     edge: kvEdgeCopy(env.KV),
-    kv: env.KV,
+    requests: kvRequestState(env.KV),
+    ssoState: d1SsoState(env.DB),
+    spKeys: spKeysFrom(env),
     clock: systemClock,
     fetchMetadata: makeMetadataFetcher((input, init) => fetch(input, init), development),
     development,

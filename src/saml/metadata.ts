@@ -17,7 +17,11 @@ export interface IdpMetadata {
   certificates: IdpCertificate[]
 }
 
-/** Every EntityDescriptor in document order, through any nesting of EntitiesDescriptor wrappers. */
+/**
+ * Every EntityDescriptor through any nesting of EntitiesDescriptor wrappers: document order within one
+ * wrapper, but an EntitiesDescriptor's direct entities come before those of its nested wrappers (the
+ * parsed tree does not keep the order between differently named siblings).
+ */
 function entityDescriptors(el: XmlElement): XmlElement[] {
   return [...children(el, 'EntityDescriptor'), ...children(el, 'EntitiesDescriptor').flatMap(entityDescriptors)]
 }
@@ -25,9 +29,12 @@ function entityDescriptors(el: XmlElement): XmlElement[] {
 /**
  * Reads entity id, SSO URL and signing certificates from SAML 2.0 IdP metadata
  * (SAML Metadata §2.4.3). In an aggregate, the first entity with an IdP role is used.
+ * `validUntil` and `cacheDuration` are not enforced: pasted or fetched metadata is the admin's choice,
+ * and an expired certificate is still returned with its dates (whether to accept it is the caller's call).
  */
 export function parseIdpMetadata(xml: string): Result<IdpMetadata, SamlFailure> {
-  const parsed = parseXml(xml, MAX_METADATA_BYTES)
+  // Blank lines before the XML declaration are not well-formed XML, but they are what a paste often has.
+  const parsed = parseXml(xml.trimStart(), MAX_METADATA_BYTES)
   if (!parsed.ok) return parsed
   const entities = entityDescriptors(parsed.value)
   if (entities.length === 0) return fail({ reason: 'not_metadata', detail: 'no EntityDescriptor' })
@@ -39,6 +46,8 @@ export function parseIdpMetadata(xml: string): Result<IdpMetadata, SamlFailure> 
 
   const roles = children(entity, 'IDPSSODescriptor')
   const services = roles.flatMap((r) => children(r, 'SingleSignOnService'))
+  // The schema requires at least one; with none this is not an IdP we could ever send anyone to.
+  if (services.length === 0) return fail({ reason: 'missing_sso_url' })
   const byBinding = (b: string) => services.find((s) => attr(s, 'Binding') === b && attr(s, 'Location')?.trim())
   const redirect = byBinding(BINDING_REDIRECT)
   const post = byBinding(BINDING_POST)

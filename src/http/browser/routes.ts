@@ -13,8 +13,8 @@ import { renderBrowserError } from './errors'
 import { readFields } from './form-body'
 import { toProfileJson } from './profile-json'
 
-const param = (v: string | undefined, name: string): string => {
-  if (!v || v.length > 4096) throw new AppError('invalid_input', { issues: [{ param: name, kind: v ? 'value' : 'missing' }] })
+const param = (v: string | undefined, name: string, maxLength = 4096): string => {
+  if (!v || v.length > maxLength) throw new AppError('invalid_input', { issues: [{ param: name, kind: v ? 'value' : 'missing' }] })
   return v
 }
 
@@ -69,7 +69,7 @@ export function browserRoutes() {
     const fields = await readFields(c.req.raw)
     const done = await completeSignIn(c.var.deps, {
       connectionId: id,
-      samlResponse: param(fields.SAMLResponse, 'SAMLResponse'),
+      samlResponse: param(fields.SAMLResponse, 'SAMLResponse', Number.POSITIVE_INFINITY),
       relayState: fields.RelayState || null,
       origin: c.var.origin,
     })

@@ -12,6 +12,35 @@ export type SamlFailure =
   | { reason: 'missing_sso_url' }
   | { reason: 'missing_certificate' }
   | { reason: 'invalid_certificate' }
+  // SAML Response verification (response.ts, signature.ts, conditions.ts)
+  | { reason: 'invalid_base64' }
+  | { reason: 'malformed_response'; detail: string }
+  | { reason: 'not_saml_response'; got: string }
+  | { reason: 'status_not_success'; status: string | null }
+  | { reason: 'duplicate_id'; id: string }
+  | { reason: 'assertion_missing' }
+  | { reason: 'multiple_assertions'; count: number }
+  | { reason: 'encrypted_assertion_unsupported' }
+  | { reason: 'signature_missing' }
+  | { reason: 'malformed_signature'; detail: string }
+  | { reason: 'algorithm_not_allowed'; algorithm: string }
+  | { reason: 'reference_mismatch'; detail: string }
+  | { reason: 'signature_invalid' }
+  | { reason: 'digest_mismatch' }
+  | { reason: 'certificate_expired' }
+  | { reason: 'no_usable_certificate' }
+  | { reason: 'issuer_mismatch'; expected: string; got: string | null }
+  | { reason: 'audience_mismatch'; expected: string; got: string[] }
+  | { reason: 'destination_mismatch'; expected: string; got: string }
+  | { reason: 'recipient_mismatch'; expected: string; got: string | null }
+  | { reason: 'subject_confirmation_invalid'; detail: string }
+  | { reason: 'not_yet_valid'; notBefore: number; now: number }
+  | { reason: 'expired'; notOnOrAfter: number; now: number }
+  | { reason: 'in_response_to_mismatch'; expected: string | null; got: string | null }
+  | { reason: 'unsolicited_not_allowed' }
+  | { reason: 'name_id_missing' }
+  | { reason: 'authn_statement_missing' }
+  | { reason: 'internal_error'; detail: string }
 
 export type Result<T, F = SamlFailure> = { ok: true; value: T } | { ok: false; failure: F }
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value })

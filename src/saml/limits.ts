@@ -8,3 +8,5 @@ export const MAX_SAML_RESPONSE_BYTES = 256 * 1024
 export const CLOCK_SKEW_MS = 3 * 60 * 1000
 export const AUTHN_REQUEST_TTL_MS = 10 * 60 * 1000
 export const AUTH_CODE_TTL_MS = 5 * 60 * 1000
+/** Canonical output may outgrow its input (namespaces repeated per element); past this it is refused. */
+export const MAX_CANONICAL_BYTES = 2 * MAX_SAML_RESPONSE_BYTES

@@ -15,6 +15,8 @@ export interface Secrets {
   SP_PRIVATE_KEY?: string
   SP_CERTIFICATE?: string
   PUBLIC_ORIGIN?: string
+  /** `false` turns off the one-line access log (benchmarks). */
+  LOG_REQUESTS?: string
 }
 
 // Imported once per isolate: key import is the slow part of signing.

@@ -187,7 +187,7 @@ export async function verifyEnvelopedSignature(
 
   const signedInfo = canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes, maxLength: MAX_CANONICAL_BYTES })
   if (signedInfo === null) return fail({ reason: 'too_large', limit: MAX_CANONICAL_BYTES })
-  const signedInfoBytes = encoder.encode(signedInfo)
+  const signedInfoBytes: Bytes = new Uint8Array(encoder.encode(signedInfo))
   const current = options.certificates.filter((c) => c.expiresAt === null || c.expiresAt + options.skewMs > options.now)
   if (!(await verifyWithAny(current, sig.signatureHash, sig.signatureValue, signedInfoBytes))) {
     const expired = options.certificates.filter((c) => !current.includes(c))

@@ -101,5 +101,5 @@ describe('@clerk/backend samlConnections against saml-edge', () => {
     expect(seen).toHaveLength(1000)
     expect(new Set(seen).size).toBe(1000)
     expect(seen).toEqual([...ids].reverse())
-  })
+  }, 60_000)
 })

@@ -1,0 +1,67 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppError, AppErrorCode, InputIssue } from '../../domain/errors'
+
+/**
+ * How the SuperTokens core answers: malformed requests get a plain-text body (served as
+ * `text/html; charset=UTF-8` with a trailing newline, as the core's servlet does); expected business
+ * outcomes are HTTP 200 JSON `{ status: "..._ERROR" }`. See docs/compat/supertokens.md.
+ */
+type Rendered = { kind: 'text'; status: ContentfulStatusCode; message: string } | { kind: 'status'; status: `${string}_ERROR` }
+
+const text = (status: ContentfulStatusCode, message: string): Rendered => ({ kind: 'text', status, message })
+const outcome = (status: `${string}_ERROR`): Rendered => ({ kind: 'status', status })
+
+export const INVALID_METADATA = 'metadataXML does not have a valid SAML metadata'
+
+/**
+ * The core names the first bad field: `Field name '<f>' is invalid in JSON input`. Where we check
+ * more than the core does (URL shape, defaultRedirectURI in redirectURIs), the schema's message is
+ * a sentence starting with the field name and is used as it is; other details are appended.
+ */
+export function issueMessage(issue: InputIssue | undefined, where: 'body' | 'query'): string {
+  if (!issue) return 'Invalid Json Input'
+  const field = issue.param.split('.')[0] || issue.param
+  if (where === 'query') return issue.kind === 'missing' ? `Field name '${field}' is missing in GET request` : `Field name '${field}' is invalid in GET request`
+  const base = `Field name '${field}' is invalid in JSON input`
+  if (issue.kind === 'missing' || issue.kind === 'type' || !issue.expected) return base
+  return issue.expected.startsWith(`${field} `) ? issue.expected : `${base}: ${issue.expected}`
+}
+
+/** Every domain error code decides its SuperTokens wire form here; a new code fails to compile until it does. */
+const RENDER = {
+  unauthenticated: () => text(401, 'Invalid API key'),
+  malformed_credentials: () => text(401, 'Invalid API key'),
+  forbidden: () => text(403, 'Only public tenantId can call this app specific API'),
+  not_found: () => text(404, 'Not found'),
+  malformed_body: () => text(400, 'Invalid Json Input'),
+  unsupported_content_type: () => text(400, 'Invalid Json Input'),
+  body_too_large: (e) => text(400, `Request body is larger than ${Number(e.opts.meta?.limit ?? 0) || 'the limit of'} bytes`),
+  invalid_input: (e) => text(400, issueMessage(e.opts.issues?.[0], 'body')),
+  invalid_query: (e) => text(400, issueMessage(e.opts.issues?.[0], 'query')),
+  conflict: (e) =>
+    e.opts.meta?.field === 'idp_entity_id' ? outcome('DUPLICATE_IDP_ENTITY_ERROR') : text(400, 'clientId is being written by another request; retry'),
+  cannot_activate: () => text(400, INVALID_METADATA),
+  idp_metadata_fetch_failed: () => text(400, 'Could not fetch metadata from the URL'),
+  idp_metadata_invalid: () => text(400, INVALID_METADATA),
+  invalid_client: () => outcome('INVALID_CLIENT_ERROR'),
+  invalid_relay_state: () => outcome('INVALID_RELAY_STATE_ERROR'),
+  invalid_token: () => outcome('INVALID_TOKEN_ERROR'),
+  idp_login_disallowed: () => outcome('IDP_LOGIN_DISALLOWED_ERROR'),
+  saml_response_rejected: () => outcome('SAML_RESPONSE_VERIFICATION_FAILED_ERROR'),
+  internal: () => text(500, 'Internal error'),
+} satisfies Record<AppErrorCode, (e: AppError) => Rendered>
+
+/** A core-style plain-text answer. */
+export const supertokensText = (c: Context, status: ContentfulStatusCode, message: string): Response =>
+  c.body(`${message}\n`, status, { 'Content-Type': 'text/html; charset=UTF-8' })
+
+/** Core-style JSON: `application/json; charset=UTF-8`. */
+export const supertokensJson = (c: Context, body: unknown, status: ContentfulStatusCode = 200): Response =>
+  c.json(body, status, { 'Content-Type': 'application/json; charset=UTF-8' })
+
+/** Renders an `AppError` the way the SuperTokens core would answer it. */
+export function renderSupertokensError(c: Context, e: AppError): Response {
+  const r = RENDER[e.code](e)
+  return r.kind === 'text' ? supertokensText(c, r.status, r.message) : supertokensJson(c, { status: r.status })
+}

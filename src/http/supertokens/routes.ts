@@ -1,0 +1,103 @@
+import { createRoute, OpenAPIHono, type Hook } from '@hono/zod-openapi'
+import { Hono } from 'hono'
+import { AppError } from '../../domain/errors'
+import { listClients, removeClient, upsertClient } from '../../services/supertokens-clients'
+import { toAppError } from '../to-app-error'
+import { throwOnInvalid } from '../validation-hook'
+import { supertokensScope, type StEnv } from './auth'
+import { supertokensJsonBody } from './body'
+import { SUPPORTED_CDI_VERSIONS } from './cdi-version'
+import { renderSupertokensError, supertokensText } from './errors'
+import { DEFAULT_TENANT_ID } from './paths'
+import {
+  StApiVersionQuery,
+  StApiVersionResponse,
+  StListClientsResponse,
+  StRemoveClientBody,
+  StRemoveClientResponse,
+  StTextErrorSchema,
+  StUpsertClientBody,
+  StUpsertClientResponse,
+} from './schemas'
+import { fromStUpsert, toStClient } from './serialize'
+
+const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
+const textErrors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { content: { 'text/html': { schema: StTextErrorSchema } }, description: 'Plain-text error, as the core sends it' }]))
+const security = [{ SupertokensApiKey: [] }]
+const tags = ['SuperTokens: SAML clients']
+const bodyOf = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } })
+
+const upsertRoute = createRoute({
+  method: 'put', path: '/recipe/saml/clients', operationId: 'SupertokensCreateOrUpdateSamlClient', tags, security,
+  summary: 'Create or fully replace a SAML client of the tenant',
+  request: bodyOf(StUpsertClientBody),
+  responses: { 200: json(StUpsertClientResponse, 'The saved client, or DUPLICATE_IDP_ENTITY_ERROR'), ...textErrors(400, 401, 404) },
+})
+const listRoute = createRoute({
+  method: 'get', path: '/recipe/saml/clients/list', operationId: 'SupertokensListSamlClients', tags, security,
+  summary: 'List the SAML clients of the tenant, newest first',
+  responses: { 200: json(StListClientsResponse, 'Every client of the tenant'), ...textErrors(400, 401, 404) },
+})
+const removeRoute = createRoute({
+  method: 'post', path: '/recipe/saml/clients/remove', operationId: 'SupertokensRemoveSamlClient', tags, security,
+  summary: 'Remove a SAML client of the tenant',
+  request: bodyOf(StRemoveClientBody),
+  responses: { 200: json(StRemoveClientResponse, 'Whether the client existed'), ...textErrors(400, 401, 404) },
+})
+const apiVersionRoute = createRoute({
+  method: 'get', path: '/apiversion', operationId: 'SupertokensApiVersion', tags: ['SuperTokens: core'], security,
+  summary: 'Core Driver Interface versions this service speaks (the SDKs call it before anything else)',
+  request: { query: StApiVersionQuery },
+  responses: { 200: json(StApiVersionResponse, 'Supported CDI versions'), ...textErrors(400, 401, 403) },
+})
+
+// The shared hook never reads the context, so it serves this sub-app's wider context as well.
+const throwOnInvalidHere = throwOnInvalid as unknown as Hook<unknown, StEnv, string, unknown>
+const JSON_UTF8 = { 'Content-Type': 'application/json; charset=UTF-8' }
+
+/** The SuperTokens-core-style API at its canonical paths (`/recipe/saml/...`, `/apiversion`). */
+export function supertokensApi() {
+  const app = new OpenAPIHono<StEnv>({ defaultHook: throwOnInvalidHere })
+  app.onError((e, c) => renderSupertokensError(c, toAppError(e, c.var.deps?.log)))
+  for (const path of ['/recipe/*', '/apiversion']) app.use(path, supertokensScope)
+  // Bodies are read only where a route takes one, so a wrong method still gets its 405.
+  app.on('PUT', upsertRoute.path, supertokensJsonBody)
+  app.on('POST', removeRoute.path, supertokensJsonBody)
+
+  app
+    .openapi(upsertRoute, async (c) => {
+      const input = c.req.valid('json')
+      const conn = await upsertClient(c.var.deps, c.var.scope, fromStUpsert(input))
+      return c.json({ ...toStClient(conn, { clientSecret: input.clientSecret }), status: 'OK' as const }, 200, JSON_UTF8)
+    })
+    .openapi(listRoute, async (c) => {
+      const clients = await listClients(c.var.deps, c.var.scope)
+      return c.json({ status: 'OK' as const, clients: clients.map((x) => toStClient(x)) }, 200, JSON_UTF8)
+    })
+    .openapi(removeRoute, async (c) => {
+      const didExist = await removeClient(c.var.deps, c.var.scope, c.req.valid('json').clientId)
+      return c.json({ status: 'OK' as const, didExist }, 200, JSON_UTF8)
+    })
+    .openapi(apiVersionRoute, async (c) => {
+      // App-level API: the core refuses it under a tenant other than public.
+      if (c.var.scope.tenantId !== DEFAULT_TENANT_ID) throw new AppError('forbidden')
+      return c.json({ versions: [...SUPPORTED_CDI_VERSIONS] }, 200, JSON_UTF8)
+    })
+
+  // Known paths with another method: the core's servlet answers 405 (after the API key check).
+  for (const path of ['/recipe/saml/clients', '/recipe/saml/clients/list', '/recipe/saml/clients/remove', '/apiversion']) {
+    app.all(path, (c) => supertokensText(c, 405, 'Method not supported'))
+  }
+  return app
+}
+
+/**
+ * The SuperTokens style with the core's prefixes: `/X`, `/<tenantId>/X`, `/appid-<appId>/X` and
+ * `/appid-<appId>/<tenantId>/X`. Which segment is which is decided in `supertokensScope`.
+ * Mounted by a plain Hono app so the OpenAPI document lists each route once.
+ */
+export function supertokensRoutes() {
+  const api = supertokensApi()
+  return new Hono<StEnv>().route('/', api).route('/:first', api).route('/:first/:second', api)
+}

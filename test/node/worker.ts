@@ -1,0 +1,55 @@
+import { readD1Migrations } from '@cloudflare/vitest-plugin'
+import { getPlatformProxy, unstable_startWorker } from 'wrangler'
+
+// The project ships no @types/node; the Node built-ins used here are typed by hand.
+type Fs = {
+  rm(path: string, options: { recursive: boolean; force: boolean }): Promise<void>
+  readFile(path: string, encoding: 'utf8'): Promise<string>
+}
+const nodeFs = () => import('node:fs/promises' as string) as Promise<Fs>
+
+export const ROOT = new URL('../..', import.meta.url).pathname
+
+/** A file of this repository, as text. */
+export const readRepoFile = async (path: string): Promise<string> => (await nodeFs()).readFile(`${ROOT}${path}`, 'utf8')
+const CONFIG = `${ROOT}wrangler.toml`
+
+export interface RunningWorker {
+  /** Origin of the dev server, e.g. `http://127.0.0.1:8787`. */
+  origin: string
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the Worker from ./wrangler.toml (development vars, local D1 and KV) with state in a
+ * fresh directory, after applying ./migrations to that directory's D1 database.
+ */
+export async function startWorker(): Promise<RunningWorker> {
+  const persist = `${ROOT}.wrangler/node-tests/${crypto.randomUUID()}`
+  const { rm } = await nodeFs()
+
+  // 1. Migrations, through a short-lived proxy onto the same local state (wrangler keeps it under v3/).
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: CONFIG, persist: { path: `${persist}/v3` } })
+  try {
+    for (const migration of await readD1Migrations(`${ROOT}migrations`)) {
+      for (const query of migration.queries) await proxy.env.DB.prepare(query).run()
+    }
+  } finally {
+    await proxy.dispose()
+  }
+
+  // 2. The Worker itself, as `wrangler dev` would run it.
+  const worker = await unstable_startWorker({
+    config: CONFIG,
+    dev: { persist, server: { hostname: '127.0.0.1' }, inspector: false, watch: false, logLevel: 'warn' },
+  })
+  await worker.ready
+  const url = await worker.url
+  return {
+    origin: url.origin,
+    async stop() {
+      await worker.dispose()
+      await rm(persist, { recursive: true, force: true })
+    },
+  }
+}

@@ -13,7 +13,7 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, SP_PRIVATE_KEY: key('sp.key.pem'), SP_CERTIFICATE: key('sp.cert.pem') },
+          bindings: { TEST_MIGRATIONS: migrations, LOG_REQUESTS: 'false', SP_PRIVATE_KEY: key('sp.key.pem'), SP_CERTIFICATE: key('sp.cert.pem') },
           outboundService,
         },
       }),

@@ -3,6 +3,7 @@ import { AppError } from './domain/errors'
 import { browserRoutes } from './http/browser/routes'
 import { renderBrowserError } from './http/browser/errors'
 import { clerkRoutes } from './http/clerk/routes'
+import { docsRoutes } from './http/docs/routes'
 import { renderClerkError } from './http/clerk/errors'
 import type { AppEnv } from './http/env'
 import { requestContext } from './http/middleware/request-id'
@@ -21,6 +22,7 @@ export function createApp() {
   // A route that does nothing, served by the same Worker: the baseline the benchmarks divide by.
   app.get('/noop', (c) => c.json({}))
 
+  app.route('/', docsRoutes())
   app.route('/v1/saml', browserRoutes())
   app.route('/v1', clerkRoutes())
   // SuperTokens core style: /recipe/saml/..., /apiversion, under optional /appid-<app>/<tenant> prefixes.

@@ -1,4 +1,5 @@
 import { env, SELF } from 'cloudflare:test'
+import { assertDocumentedResponse } from './openapi'
 
 export const ORIGIN = 'http://saml-edge.test'
 export const DEV_SECRET_KEY = 'sk_test_local_development_key'
@@ -40,6 +41,8 @@ export function clerkClient(secretKey: string) {
     } catch {
       /* leave as text */
     }
+    // Every answer a test sees must match the published OpenAPI document.
+    if (res.headers.get('content-type') === 'application/json') assertDocumentedResponse(method, path.split('?')[0] ?? path, res.status, parsed)
     return { status: res.status, headers: res.headers, body: parsed }
   }
   return {

@@ -3,6 +3,7 @@ import { AppError } from './domain/errors'
 import { browserRoutes } from './http/browser/routes'
 import { renderBrowserError } from './http/browser/errors'
 import { clerkRoutes } from './http/clerk/routes'
+import { devRoutes } from './http/dev/routes'
 import { docsRoutes } from './http/docs/routes'
 import { renderClerkError } from './http/clerk/errors'
 import type { AppEnv } from './http/env'
@@ -23,6 +24,7 @@ export function createApp() {
   app.get('/noop', (c) => c.json({}))
 
   app.route('/', docsRoutes())
+  app.route('/', devRoutes())
   app.route('/v1/saml', browserRoutes())
   app.route('/v1', clerkRoutes())
   // SuperTokens core style: /recipe/saml/..., /apiversion, under optional /appid-<app>/<tenant> prefixes.

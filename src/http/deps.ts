@@ -15,6 +15,9 @@ export interface Secrets {
   SP_PRIVATE_KEY?: string
   SP_CERTIFICATE?: string
   PUBLIC_ORIGIN?: string
+  /** Development IdP's signing key and certificate (PEM); used only when ENVIRONMENT is development. */
+  DEV_IDP_PRIVATE_KEY?: string
+  DEV_IDP_CERTIFICATE?: string
   /** `false` turns off the one-line access log (benchmarks). */
   LOG_REQUESTS?: string
 }

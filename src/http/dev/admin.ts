@@ -1,0 +1,73 @@
+import { Hono } from 'hono'
+import { html } from 'hono/html'
+import { AppError } from '../../domain/errors'
+import { spUrls } from '../../domain/sp-urls'
+import { LOCAL_INSTANCE_ID } from '../../services/api-keys'
+import { createConnection, listConnections } from '../../services/saml-connections'
+import { exchangeCode } from '../../services/sso'
+import { toProfileJson } from '../browser/profile-json'
+import type { AppEnv } from '../env'
+import { devIdpEntityId, devIdpMetadata } from './idp'
+
+const LOCAL = { instanceId: LOCAL_INSTANCE_ID, appId: 'public', tenantId: 'public' }
+const callbackUrl = (origin: string) => `${origin}/dev/callback`
+
+const page = (title: string, body: unknown) => html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}code{font-size:13px}pre{background:#f6f6f6;padding:1rem;overflow:auto}</style>
+</head><body>${body}</body></html>`
+
+/**
+ * The development admin page: the local instance's connections with their SP URLs, and a
+ * "Test sign-in" that runs the SP-initiated flow and shows the mapped profile.
+ */
+export function adminRoutes() {
+  const app = new Hono<AppEnv>()
+
+  app.get('/', async (c) => {
+    const { items, total } = await listConnections(c.var.deps, { instanceId: LOCAL_INSTANCE_ID, limit: 100, offset: 0, order: { field: 'created_at', direction: 'desc' } })
+    const callback = callbackUrl(c.var.origin)
+    const rows = items.map((conn) => {
+      const sp = spUrls(c.var.origin, conn.id)
+      const canTest = conn.active && conn.redirectUris.includes(callback)
+      const login = `/v1/saml/login?${new URLSearchParams({ connection_id: conn.id, redirect_uri: callback, state: 'admin-test' })}`
+      return html`<tr data-connection-id="${conn.id}"><td>${conn.name}<br><code>${conn.id}</code></td><td>${conn.active ? 'active' : 'inactive'}</td>
+<td>SP metadata: <a href="${sp.spMetadataUrl}"><code>${sp.spMetadataUrl}</code></a><br>ACS: <code>${sp.acsUrl}</code><br>SP entity id: <code>${sp.spEntityId}</code></td>
+<td>${canTest ? html`<a class="test-sign-in" href="${login}"><button type="button">Test sign-in</button></a>` : html`<small>To test, make it active and add <code>${callback}</code> to its redirect URIs.</small>`}</td></tr>`
+    })
+    return c.html(
+      page('saml-edge (local)', html`<h1>saml-edge: local instance <code>${LOCAL_INSTANCE_ID}</code></h1>
+<p>${total} connection(s). API: <a href="/docs">/docs</a>, <a href="/openapi.json">/openapi.json</a>. Keys: <code>sk_test_local_development_key</code> (Clerk style), <code>local-development-api-key</code> (SuperTokens style).</p>
+<form method="post" action="/dev/demo-connection"><button id="create-demo" type="submit">Add a demo connection (built-in development IdP)</button></form>
+<table><thead><tr><th>Connection</th><th>State</th><th>Service-provider URLs</th><th></th></tr></thead><tbody>${rows}</tbody></table>`),
+    )
+  })
+
+  // A connection to the built-in development IdP, so the whole flow runs with no external IdP.
+  app.post('/dev/demo-connection', async (c) => {
+    const deps = c.var.deps
+    const certificate = c.env.DEV_IDP_CERTIFICATE
+    if (!certificate) throw new AppError('internal', { internal: 'DEV_IDP_CERTIFICATE is not set' })
+    const existing = await deps.connections.findByIdpEntityId(LOCAL, devIdpEntityId(c.var.origin))
+    if (!existing) {
+      await createConnection(deps, LOCAL, {
+        name: 'Demo: built-in development IdP',
+        idpMetadata: devIdpMetadata(c.var.origin, certificate),
+        active: true,
+        allowIdpInitiated: false,
+        redirectUris: [callbackUrl(c.var.origin)],
+      })
+    }
+    return c.redirect('/', 303)
+  })
+
+  app.get('/dev/callback', async (c) => {
+    const code = c.req.query('code')
+    if (!code) throw new AppError('invalid_input', { issues: [{ param: 'code', kind: 'missing' }] })
+    const profile = await exchangeCode(c.var.deps, code, async (_connectionId, instanceId) => instanceId === LOCAL_INSTANCE_ID)
+    return c.html(
+      page('Signed in', html`<h1>Signed in</h1><p>State: <code>${c.req.query('state') ?? ''}</code></p>
+<p>The profile your backend gets from <code>POST /v1/saml/token</code>:</p><pre id="profile">${JSON.stringify(toProfileJson(profile), null, 2)}</pre><p><a href="/">Back</a></p>`),
+    )
+  })
+  return app
+}

@@ -1,0 +1,51 @@
+import { env, SELF } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app'
+
+const ORIGIN = 'http://saml-edge.test'
+const form = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')]))
+
+describe('development admin page and IdP', () => {
+  it('runs a whole sign-in against the built-in IdP and shows the mapped profile', async () => {
+    const created = await SELF.fetch(`${ORIGIN}/dev/demo-connection`, { method: 'POST', redirect: 'manual' })
+    expect(created.status).toBe(303)
+    const admin = await (await SELF.fetch(`${ORIGIN}/`)).text()
+    const link = admin.match(/class="test-sign-in" href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&')
+    expect(link).toBeTruthy()
+
+    const toIdp = await SELF.fetch(`${ORIGIN}${link}`, { redirect: 'manual' })
+    expect(toIdp.status).toBe(302)
+    const idpUrl = new URL(toIdp.headers.get('location')!)
+    expect(idpUrl.pathname).toBe('/dev/idp/sso')
+    const idpPage = await (await SELF.fetch(idpUrl)).text()
+    const fields = { ...form(idpPage), email: 'grace@example.com', first_name: 'Grace', last_name: 'Hopper', groups: 'navy' }
+
+    const posted = await (await SELF.fetch(`${ORIGIN}/dev/idp/sso`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() })).text()
+    const acsUrl = posted.match(/<form method="post" action="([^"]+)"/)?.[1]
+    expect(acsUrl).toMatch(/\/v1\/saml\/acs\/samlc_/)
+    const acs = await SELF.fetch(acsUrl!, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form(posted)).toString() })
+    expect(acs.status).toBe(302)
+    const callback = new URL(acs.headers.get('location')!)
+    expect(callback.pathname).toBe('/dev/callback')
+    expect(callback.searchParams.get('state')).toBe('admin-test')
+
+    const done = await (await SELF.fetch(callback)).text()
+    const profile = JSON.parse(done.match(/<pre id="profile">([\s\S]*?)<\/pre>/)![1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'))
+    expect(profile).toMatchObject({ name_id: 'grace@example.com', email_address: 'grace@example.com', first_name: 'Grace', last_name: 'Hopper', attributes: { groups: ['navy'] } })
+  })
+
+  it('adds the demo connection once', async () => {
+    await SELF.fetch(`${ORIGIN}/dev/demo-connection`, { method: 'POST', redirect: 'manual' })
+    await SELF.fetch(`${ORIGIN}/dev/demo-connection`, { method: 'POST', redirect: 'manual' })
+    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM saml_connections WHERE instance_id = 'ins_local' AND idp_entity_id = ?").bind(`${ORIGIN}/dev/idp`).first<{ n: number }>()
+    expect(n?.n).toBe(1)
+  })
+
+  it('does not exist outside development', async () => {
+    const app = createApp()
+    const prod = { ...env, ENVIRONMENT: 'production' } as Env
+    for (const [method, path] of [['GET', '/'], ['POST', '/dev/demo-connection'], ['GET', '/dev/idp/metadata'], ['GET', '/dev/callback?code=x']]) {
+      expect((await app.request(`${ORIGIN}${path}`, { method }, prod)).status, path).toBe(404)
+    }
+  })
+})

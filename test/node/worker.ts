@@ -24,7 +24,7 @@ export interface RunningWorker {
  * Starts the Worker from ./wrangler.toml (development vars, local D1 and KV) with state in a
  * fresh directory, after applying ./migrations to that directory's D1 database.
  */
-export async function startWorker(): Promise<RunningWorker> {
+export async function startWorker(secrets: Record<string, string> = {}): Promise<RunningWorker> {
   const persist = `${ROOT}.wrangler/node-tests/${crypto.randomUUID()}`
   const { rm } = await nodeFs()
 
@@ -42,6 +42,8 @@ export async function startWorker(): Promise<RunningWorker> {
   const worker = await unstable_startWorker({
     config: CONFIG,
     dev: { persist, server: { hostname: '127.0.0.1' }, inspector: false, watch: false, logLevel: 'warn' },
+    // Secrets a fresh clone has no .dev.vars for (e.g. the development IdP's test key).
+    bindings: Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, { type: 'secret_text' as const, value }])),
   })
   await worker.ready
   const url = await worker.url

@@ -1,31 +1,34 @@
-// Writes .dev.vars (git-ignored) with development-only signing keys and certificates (the SP's, and
-// the built-in development IdP's), made with the openssl command line. Production keys are set with `wrangler secret put` instead.
+// Makes sure .dev.vars (git-ignored) holds development-only signing keys and certificates: the SP's
+// (signs AuthnRequests) and the built-in development IdP's. Made with the openssl command line;
+// production keys are set with `wrangler secret put` instead.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { root } from './wrangler.mjs'
 
-const quote = (pem) => JSON.stringify(pem.trim())
+const FILE = path.join(root, '.dev.vars')
+const PAIRS = [
+  { key: 'SP_PRIVATE_KEY', cert: 'SP_CERTIFICATE', subject: '/CN=saml-edge local development SP' },
+  { key: 'DEV_IDP_PRIVATE_KEY', cert: 'DEV_IDP_CERTIFICATE', subject: '/CN=saml-edge local development IdP' },
+]
 
 export async function ensureDevVars() {
+  let current = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '# Local development only (made by scripts/dev-vars.mjs).\n'
+  const missing = PAIRS.filter((p) => !new RegExp(`^${p.key}=`, 'm').test(current))
+  if (missing.length === 0) return
   const dir = mkdtempSync(path.join(tmpdir(), 'saml-edge-'))
   try {
-    const pair = (name, subject) => {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650', '-subj', subject,
-        '-keyout', path.join(dir, `${name}.key`), '-out', path.join(dir, `${name}.crt`)], { stdio: 'ignore' })
-      return { key: readFileSync(path.join(dir, `${name}.key`), 'utf8'), cert: readFileSync(path.join(dir, `${name}.crt`), 'utf8') }
+    for (const p of missing) {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650', '-subj', p.subject,
+        '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem')], { stdio: 'ignore' })
+      const q = (f) => JSON.stringify(readFileSync(path.join(dir, f), 'utf8').trim())
+      current += `${p.key}=${q('k.pem')}\n${p.cert}=${q('c.pem')}\n`
     }
-    const sp = pair('sp', '/CN=saml-edge local development SP')
-    const idp = pair('idp', '/CN=saml-edge local development IdP')
-    writeFileSync(
-      path.join(root, '.dev.vars'),
-      `# Local development only (made by scripts/dev-vars.mjs).\nSP_PRIVATE_KEY=${quote(sp.key)}\nSP_CERTIFICATE=${quote(sp.cert)}\n` +
-        `DEV_IDP_PRIVATE_KEY=${quote(idp.key)}\nDEV_IDP_CERTIFICATE=${quote(idp.cert)}\n`,
-    )
-    console.log('wrote .dev.vars with development SP and IdP signing keys')
+    writeFileSync(FILE, current)
+    console.log(`.dev.vars: added ${missing.map((p) => p.key).join(', ')}`)
   } catch (e) {
-    console.warn(`could not make a development SP signing key (${e.message}); AuthnRequest signing is off until SP_PRIVATE_KEY and SP_CERTIFICATE are set`)
+    console.warn(`could not make development signing keys (${e.message}); request signing and the development IdP stay off until they are set in .dev.vars`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

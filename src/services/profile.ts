@@ -25,7 +25,8 @@ const DEFAULT_NAMES: Record<'emailAddress' | 'firstName' | 'lastName', string[]>
 function pick(attributes: Record<string, string[]>, mapped: string, defaults: string[]): string | null {
   const names = mapped ? [mapped] : defaults
   for (const n of names) {
-    const v = attributes[n]?.find((x) => x.trim() !== '')
+    // Own keys only: a mapping such as `constructor` or `__proto__` must not read Object.prototype.
+    const v = Object.hasOwn(attributes, n) ? attributes[n]?.find((x) => x.trim() !== '') : undefined
     if (v) return v.trim()
   }
   return null

@@ -1,11 +1,15 @@
 import { AppError } from '../domain/errors'
 import { newOpaqueToken, randomBase62 } from '../domain/ids'
-import type { SamlConnection } from '../domain/saml-connection'
+import type { SamlConnection, Scope } from '../domain/saml-connection'
 import { sha256Hex } from '../domain/secrets'
 import { spUrls } from '../domain/sp-urls'
 import { buildAuthnRequest, encodeRedirect } from '../saml/authn-request'
-import { AUTH_CODE_TTL_MS, AUTHN_REQUEST_TTL_MS } from '../saml/limits'
-import { verifySamlResponse } from '../saml'
+import { attributeValue, childElements, descendantElements, parseXmlTree, textContent } from '../saml/c14n'
+import { SAML_ASSERTION_NS } from '../saml/conditions'
+import { AUTH_CODE_TTL_MS, AUTHN_REQUEST_TTL_MS, MAX_SAML_RESPONSE_BYTES } from '../saml/limits'
+import { SAML_PROTOCOL_NS } from '../saml/response'
+import { buildSpMetadata } from '../saml/sp-metadata'
+import { decodeSamlResponse, verifySamlResponse } from '../saml'
 import type { Deps } from './deps'
 import { loadConnectionAtEdge } from './edge-sync'
 import { mapProfile, type SignInProfile } from './profile'
@@ -15,6 +19,88 @@ export async function loadUsableConnection(deps: Deps, id: string): Promise<Saml
   const conn = await loadConnectionAtEdge(deps, id)
   if (!conn || !conn.active) throw new AppError('invalid_client', { internal: conn ? 'inactive' : 'unknown connection' })
   return conn
+}
+
+/** Whether a connection lives in this (instance, app, tenant). */
+export const isInScope = (conn: SamlConnection, scope: Scope): boolean =>
+  conn.instanceId === scope.instanceId && conn.appId === scope.appId && conn.tenantId === scope.tenantId
+
+/**
+ * The connection a tenant calls `clientId`, if it may sign anyone in (read from D1, the source of
+ * truth, because the edge copy is keyed by connection id only).
+ */
+export async function loadUsableClient(deps: Deps, scope: Scope, clientId: string): Promise<SamlConnection> {
+  const conn = await deps.connections.findByClientId(scope, clientId)
+  if (!conn || !conn.active) throw new AppError('invalid_client', { internal: conn ? 'inactive' : 'unknown client' })
+  return conn
+}
+
+/**
+ * The tenant's connection that the Issuer of an IdP-initiated Response names. The issuer has not
+ * been verified yet: it only chooses whose certificates the signature is then checked against.
+ */
+export async function findClientByIssuer(deps: Deps, scope: Scope, issuer: string | null): Promise<SamlConnection | null> {
+  if (!issuer) return null
+  return deps.connections.findByIdpEntityId(scope, issuer)
+}
+
+/**
+ * The tenant's connection with this `clientId`, or with none given, its only connection
+ * (`invalid_query` naming `clientId` when there are none or several).
+ */
+export async function findTenantClient(deps: Deps, scope: Scope, clientId: string | null): Promise<SamlConnection> {
+  if (clientId !== null) {
+    const conn = await deps.connections.findByClientId(scope, clientId)
+    if (!conn) throw new AppError('not_found', { internal: 'unknown client' })
+    return conn
+  }
+  const all = await deps.connections.listTenant(scope)
+  if (all.length !== 1 || !all[0]) throw new AppError('invalid_query', { issues: [{ param: 'clientId', kind: 'missing' }], internal: { clients: all.length } })
+  return all[0]
+}
+
+/** The SP metadata of one connection: its own entity id and ACS, and our signing key when it signs requests. */
+export async function buildConnectionSpMetadata(deps: Deps, origin: string, conn: SamlConnection): Promise<string> {
+  const sp = spUrls(origin, conn.id)
+  const keys = conn.enableRequestSigning ? await deps.spKeys() : null
+  return buildSpMetadata({ entityId: sp.spEntityId, acsUrl: sp.acsUrl, signingCertificate: keys?.certificatePem ?? null })
+}
+
+/** What a Response says about where it comes from and goes to, read before anything is verified. */
+export interface UnverifiedResponse {
+  /** The Response's Issuer, else its Assertion's. */
+  issuer: string | null
+  /** Every SubjectConfirmationData Recipient, in document order, without repeats. */
+  recipients: string[]
+}
+
+/**
+ * Decodes and parses a SAMLResponse (no DTD, no entities, bounded size and depth) just far enough
+ * to route it. Nothing read here is trusted: it only chooses which connection's certificates and
+ * which ACS URL the full verification then insists on. Input that is not a SAML Response is
+ * `invalid_input` naming `param`.
+ */
+export function readUnverifiedResponse(samlResponse: string, param: string): UnverifiedResponse {
+  const refuse = (internal: unknown) => new AppError('invalid_input', { issues: [{ param, kind: 'format' }], internal })
+  const xml = decodeSamlResponse(samlResponse)
+  if (!xml.ok) throw refuse(xml.failure)
+  const tree = parseXmlTree(xml.value, MAX_SAML_RESPONSE_BYTES)
+  if (!tree.ok) throw refuse(tree.failure)
+  const root = tree.value
+  if (root.namespaceUri !== SAML_PROTOCOL_NS || root.localName !== 'Response') throw refuse({ reason: 'not_saml_response', got: root.localName })
+
+  const issuerOf = (el: typeof root) => {
+    const found = childElements(el, SAML_ASSERTION_NS, 'Issuer')[0]
+    return found ? textContent(found).trim() || null : null
+  }
+  const assertion = childElements(root, SAML_ASSERTION_NS, 'Assertion')[0]
+  const recipients = new Set<string>()
+  for (const el of descendantElements(root)) {
+    if (el.namespaceUri !== SAML_ASSERTION_NS || el.localName !== 'SubjectConfirmationData') continue
+    const recipient = attributeValue(el, 'Recipient')
+    if (recipient && recipients.size < 10) recipients.add(recipient)
+  }
+  return { issuer: issuerOf(root) ?? (assertion ? issuerOf(assertion) : null), recipients: [...recipients] }
 }
 
 /** Where a sign-in may end: one of the connection's redirect URIs, compared exactly. */
@@ -67,21 +153,50 @@ export interface CompletedSignIn {
   state: string | null
 }
 
+export interface CompleteSignInInput {
+  /** The connection the ACS URL names; null where the response alone must identify it. */
+  connectionId: string | null
+  samlResponse: string
+  relayState: string | null
+  /** This service's public origin (entity id and own ACS URL). */
+  origin: string
+  /** IdP-initiated without a connection id: the connection to verify against, or null. */
+  resolveIdpInitiated?: () => Promise<SamlConnection | null>
+  /**
+   * A RelayState must name a stored request; otherwise `invalid_relay_state`. Without this an
+   * unknown RelayState makes the response IdP-initiated (where it may name a redirect URI).
+   */
+  strictRelayState?: boolean
+  /** Whether the caller may finish logins of this connection; a stored request of another one is `invalid_relay_state`. */
+  ownsConnection?: (conn: SamlConnection) => boolean
+  /**
+   * IdP-initiated only: the ACS URL that Recipient (and Destination, when present) must equal,
+   * or null to refuse the response. Default: this service's own ACS URL for the connection.
+   */
+  idpInitiatedAcsUrl?: (conn: SamlConnection) => string | null
+}
+
 /**
  * The ACS: matches the response to a stored request (or treats it as IdP-initiated when the
  * connection allows it), verifies it, and reserves the assertion id so it is accepted once.
  */
-export async function completeSignIn(
-  deps: Deps,
-  p: { connectionId: string | null; samlResponse: string; relayState: string | null; origin: string; resolveIdpInitiated?: () => Promise<SamlConnection | null> },
-): Promise<CompletedSignIn> {
+export async function completeSignIn(deps: Deps, p: CompleteSignInInput): Promise<CompletedSignIn> {
   const now = deps.clock()
   const request = p.relayState ? await deps.requests.takeLoginRequest(p.relayState, now) : null
   if (request && p.connectionId && request.connectionId !== p.connectionId) throw new AppError('invalid_relay_state')
+  if (!request && p.relayState && p.strictRelayState) throw new AppError('invalid_relay_state', { internal: 'unknown or expired relay state' })
 
   let conn: SamlConnection
-  if (request) conn = await loadUsableConnection(deps, request.connectionId)
-  else if (p.connectionId) conn = await loadUsableConnection(deps, p.connectionId)
+  if (request && p.relayState) {
+    const found = await loadConnectionAtEdge(deps, request.connectionId)
+    if (found && p.ownsConnection && !p.ownsConnection(found)) {
+      // Someone else's RelayState: put it back untouched, so presenting it here costs its owner nothing.
+      await deps.requests.putLoginRequest(p.relayState, request, now)
+      throw new AppError('invalid_relay_state', { internal: 'relay state of another scope' })
+    }
+    if (!found || !found.active) throw new AppError('invalid_client', { internal: found ? 'inactive' : 'unknown connection' })
+    conn = found
+  } else if (p.connectionId) conn = await loadUsableConnection(deps, p.connectionId)
   else {
     const found = await p.resolveIdpInitiated?.()
     if (!found || !found.active) throw new AppError('invalid_client', { internal: 'no connection for this issuer' })
@@ -90,13 +205,15 @@ export async function completeSignIn(
   if (!request && !conn.allowIdpInitiated) throw new AppError('idp_login_disallowed')
 
   const sp = spUrls(p.origin, conn.id)
+  const acsUrl = request?.acsUrl ?? (p.idpInitiatedAcsUrl ? p.idpInitiatedAcsUrl(conn) : sp.acsUrl)
+  if (acsUrl === null) throw new AppError('saml_response_rejected', { internal: { reason: 'recipient_not_allowed' } })
   const verified = await verifySamlResponse(
     { samlResponseBase64: p.samlResponse },
     {
       idpEntityId: conn.idpEntityId ?? '',
       certificates: conn.idpCertificates.map((c) => c.certificate),
       spEntityId: sp.spEntityId,
-      acsUrl: request?.acsUrl ?? sp.acsUrl,
+      acsUrl,
       allowSha1: conn.allowSha1,
       expectedInResponseTo: request?.requestId ?? null,
       allowIdpInitiated: conn.allowIdpInitiated,
@@ -136,16 +253,41 @@ export async function issueCode(deps: Deps, done: CompletedSignIn): Promise<stri
 }
 
 /**
+ * What a caller may do with a code of some connection: redeem it (`true`); be refused as
+ * unauthenticated (`false`); find that the code does not exist for it (`'unknown'`: the code stays
+ * redeemable by its owner); or burn it (`'burn'`: the code is used up and `invalid_token` answered).
+ */
+export type CodeAccess = boolean | 'unknown' | 'burn'
+
+/**
  * Exchanges a code for the profile, once. `authorize` decides whether the caller may redeem
  * codes of that connection (its client secret, or the owning instance's key).
  */
-export async function exchangeCode(deps: Deps, code: string, authorize: (connectionId: string, instanceId: string) => Promise<boolean>): Promise<SignInProfile> {
+export async function exchangeCode(deps: Deps, code: string, authorize: (connectionId: string, instanceId: string) => Promise<CodeAccess>): Promise<SignInProfile> {
   const now = deps.clock()
   const codeHash = await sha256Hex(code)
   const pending = await deps.requests.getCode(codeHash, now)
   if (!pending) throw new AppError('invalid_token')
-  if (!(await authorize(pending.connectionId, pending.instanceId))) throw new AppError('unauthenticated')
-  if (!(await deps.ssoState.consumeCode(codeHash, now, pending.expiresAt))) throw new AppError('invalid_token', { internal: 'code reused' })
+  const access = await authorize(pending.connectionId, pending.instanceId)
+  if (access === 'unknown') throw new AppError('invalid_token', { internal: 'code of another scope' })
+  if (access === false) throw new AppError('unauthenticated')
+  const first = await deps.ssoState.consumeCode(codeHash, now, pending.expiresAt)
   await deps.requests.deleteCode(codeHash)
+  if (access === 'burn') throw new AppError('invalid_token', { internal: 'code presented for another client; burnt' })
+  if (!first) throw new AppError('invalid_token', { internal: 'code reused' })
   return pending.profile as unknown as SignInProfile
+}
+
+/**
+ * Redeems a code for the tenant's client `clientId`, once. As in the SuperTokens core, a code of
+ * another client of the same tenant is used up by the attempt; a code of another tenant does not
+ * exist here and is left alone.
+ */
+export async function exchangeClientCode(deps: Deps, scope: Scope, code: string, clientId: string): Promise<SignInProfile> {
+  return exchangeCode(deps, code, async (connectionId, instanceId) => {
+    if (instanceId !== scope.instanceId) return 'unknown'
+    const conn = await deps.connections.findById(connectionId)
+    if (!conn || !isInScope(conn, scope)) return 'unknown'
+    return conn.clientId === clientId ? true : 'burn'
+  })
 }

@@ -1,6 +1,8 @@
+import { inflateSync } from 'fflate'
 import supertokens from 'supertokens-node'
 import SAML from 'supertokens-node/recipe/saml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeSignedResponse, toBase64, type ResponseOptions } from '../helpers/test-idp'
 import { readRepoFile, startWorker, type RunningWorker } from './worker'
 
 // The real supertokens-node SDK (>= 24, SAML recipe) pointed at the Worker as its "core".
@@ -113,5 +115,150 @@ describe('supertokens-node SAML recipe: client management', () => {
   })
 })
 
-// The login flow (createLoginRequest, verifySAMLResponse, getUserInfo) arrives with the ACS issue;
-// its SDK tests belong in a `describe('supertokens-node SAML recipe: login flow')` block here.
+// ---- Login flow. The SDK's own backend routes would build acsURL from appInfo; the same value is
+// used here: apiDomain + apiBasePath + /<tenantId>/saml/callback.
+
+const API_DOMAIN = 'http://localhost:3001'
+const acsFor = (tenantId: string) => `${API_DOMAIN}/auth/${tenantId}/saml/callback`
+
+/** What the IdP receives from `createLoginRequest`'s redirect: the AuthnRequest's ID and Issuer (our SP entity id). */
+function readAuthnRequest(redirectURI: string) {
+  const url = new URL(redirectURI)
+  const deflated = Uint8Array.from(atob(url.searchParams.get('SAMLRequest') ?? ''), (ch) => ch.charCodeAt(0))
+  const xml = new TextDecoder().decode(inflateSync(deflated))
+  return {
+    url,
+    xml,
+    relayState: url.searchParams.get('RelayState') ?? '',
+    requestId: xml.match(/ ID="([^"]+)"/)?.[1] ?? '',
+    spEntityId: xml.match(/<saml:Issuer>([^<]+)<\/saml:Issuer>/)?.[1] ?? '',
+  }
+}
+
+/** The test IdP's signed Response (xml-crypto, the committed test-only key), valid now. */
+function idpAnswer(o: { entityId: string; spEntityId: string; acsUrl: string; inResponseTo: string | null } & Partial<ResponseOptions>) {
+  const now = Date.now()
+  const { entityId, spEntityId, acsUrl, ...rest } = o
+  return toBase64(
+    makeSignedResponse({
+      responseId: `_r${crypto.randomUUID().replace(/-/g, '')}`,
+      assertionId: `_a${crypto.randomUUID().replace(/-/g, '')}`,
+      issuer: entityId,
+      responseIssuer: entityId,
+      audience: spEntityId,
+      recipient: acsUrl,
+      destination: acsUrl,
+      issueInstant: now - 1000,
+      notBefore: now - 60_000,
+      notOnOrAfter: now + 300_000,
+      subjectNotOnOrAfter: now + 300_000,
+      nameId: 'ada@acme.example',
+      attributes: { mail: ['ada@acme.example'], givenName: ['Ada'] },
+      ...rest,
+    }),
+  )
+}
+
+async function newClient(tenantId: string, extra: { redirectURIs?: string[]; allowIDPInitiatedLogin?: boolean } = {}) {
+  const entityId = entity()
+  const created = await SAML.createOrUpdateClient({
+    tenantId,
+    redirectURIs: extra.redirectURIs ?? [CALLBACK],
+    defaultRedirectURI: CALLBACK,
+    metadataXML: base64(metadataXml(entityId)),
+    allowIDPInitiatedLogin: extra.allowIDPInitiatedLogin,
+  })
+  if (created.status !== 'OK') throw new Error(`create failed: ${created.status}`)
+  return { entityId, clientId: created.clientId }
+}
+
+describe('supertokens-node SAML recipe: login flow', () => {
+  it('createLoginRequest, verifySAMLResponse and getUserInfo sign a user in once', async () => {
+    const tenantId = tenant()
+    const { entityId, clientId } = await newClient(tenantId)
+
+    const login = await SAML.createLoginRequest({ tenantId, clientId, redirectURI: CALLBACK, state: 'sdk-state', acsURL: acsFor(tenantId) })
+    expect(login.status).toBe('OK')
+    if (login.status !== 'OK') return
+    const req = readAuthnRequest(login.redirectURI)
+    expect(`${req.url.origin}${req.url.pathname}`).toBe('https://idp.example.com/sso')
+    expect(req.xml).toContain(`AssertionConsumerServiceURL="${acsFor(tenantId)}"`)
+    expect(req.spEntityId).toMatch(new RegExp(`^${worker.origin}/saml/samlc_[0-9A-Za-z]{27}$`))
+    expect(req.url.searchParams.get('Signature')).toBeTruthy()
+
+    const samlResponse = idpAnswer({ entityId, spEntityId: req.spEntityId, acsUrl: acsFor(tenantId), inResponseTo: req.requestId })
+    const verified = await SAML.verifySAMLResponse({ tenantId, samlResponse, relayState: req.relayState })
+    expect(verified.status).toBe('OK')
+    if (verified.status !== 'OK') return
+    const back = new URL(verified.redirectURI)
+    expect(`${back.origin}${back.pathname}`).toBe(CALLBACK)
+    expect(back.searchParams.get('state')).toBe('sdk-state')
+    const code = back.searchParams.get('code') ?? ''
+
+    expect(await SAML.getUserInfo({ tenantId, accessToken: code, clientId })).toEqual({
+      status: 'OK',
+      sub: 'ada@acme.example',
+      email: 'ada@acme.example',
+      aud: clientId,
+      claims: {
+        NameID: ['ada@acme.example'],
+        NameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
+        mail: ['ada@acme.example'],
+        givenName: ['Ada'],
+      },
+    })
+    expect(await SAML.getUserInfo({ tenantId, accessToken: code, clientId })).toEqual({ status: 'INVALID_TOKEN_ERROR' })
+    expect(await SAML.verifySAMLResponse({ tenantId, samlResponse, relayState: req.relayState })).toEqual({ status: 'INVALID_RELAY_STATE_ERROR' })
+  })
+
+  it('returns the typed error statuses', async () => {
+    const tenantId = tenant()
+    const { entityId, clientId } = await newClient(tenantId)
+    expect(await SAML.createLoginRequest({ tenantId, clientId, redirectURI: 'http://localhost:3000/elsewhere', acsURL: acsFor(tenantId) })).toEqual({ status: 'INVALID_CLIENT_ERROR' })
+    expect(await SAML.createLoginRequest({ tenantId: tenant(), clientId, redirectURI: CALLBACK, acsURL: acsFor(tenantId) })).toEqual({ status: 'INVALID_CLIENT_ERROR' })
+
+    const login = await SAML.createLoginRequest({ tenantId, clientId, redirectURI: CALLBACK, acsURL: acsFor(tenantId) })
+    if (login.status !== 'OK') throw new Error(login.status)
+    const req = readAuthnRequest(login.redirectURI)
+    // A correctly signed answer whose NameID is changed after signing.
+    const signed = idpAnswer({ entityId, spEntityId: req.spEntityId, acsUrl: acsFor(tenantId), inResponseTo: req.requestId })
+    const tampered = toBase64(atob(signed).replace('>ada@acme.example<', '>eve@acme.example<'))
+    expect(tampered).not.toBe(signed)
+    expect(await SAML.verifySAMLResponse({ tenantId, samlResponse: tampered, relayState: req.relayState })).toEqual({ status: 'SAML_RESPONSE_VERIFICATION_FAILED_ERROR' })
+
+    const unsolicited = idpAnswer({ entityId, spEntityId: req.spEntityId, acsUrl: acsFor(tenantId), inResponseTo: null })
+    expect(await SAML.verifySAMLResponse({ tenantId, samlResponse: unsolicited, relayState: undefined })).toEqual({ status: 'IDP_LOGIN_DISALLOWED_ERROR' })
+    expect(await SAML.getUserInfo({ tenantId, accessToken: 'not-a-code', clientId })).toEqual({ status: 'INVALID_TOKEN_ERROR' })
+  })
+
+  it('signs a user in through an IdP-initiated response when the client allows it', async () => {
+    const tenantId = tenant()
+    // The app backend (apiDomain) is on another origin than the website: a URL on its origin is
+    // listed among redirectURIs, which is what lets its callback be an IdP-initiated Recipient.
+    const { entityId, clientId } = await newClient(tenantId, { redirectURIs: [CALLBACK, acsFor(tenantId)], allowIDPInitiatedLogin: true })
+    const login = await SAML.createLoginRequest({ tenantId, clientId, redirectURI: CALLBACK, acsURL: acsFor(tenantId) })
+    if (login.status !== 'OK') throw new Error(login.status)
+    const { spEntityId } = readAuthnRequest(login.redirectURI)
+
+    const samlResponse = idpAnswer({ entityId, spEntityId, acsUrl: acsFor(tenantId), inResponseTo: null })
+    const verified = await SAML.verifySAMLResponse({ tenantId, samlResponse, relayState: undefined })
+    expect(verified.status).toBe('OK')
+    if (verified.status !== 'OK') return
+    const back = new URL(verified.redirectURI)
+    expect(`${back.origin}${back.pathname}`).toBe(CALLBACK)
+    const user = await SAML.getUserInfo({ tenantId, accessToken: back.searchParams.get('code') ?? '', clientId })
+    expect(user).toMatchObject({ status: 'OK', sub: 'ada@acme.example' })
+
+    const unknownIdp = idpAnswer({ entityId: entity(), spEntityId, acsUrl: acsFor(tenantId), inResponseTo: null })
+    expect(await SAML.verifySAMLResponse({ tenantId, samlResponse: unknownIdp, relayState: undefined })).toEqual({ status: 'INVALID_CLIENT_ERROR' })
+  })
+
+  it('serves the client\'s SP metadata at /.well-known/sp-metadata', async () => {
+    const tenantId = tenant()
+    const { clientId } = await newClient(tenantId)
+    const res = await fetch(`${worker.origin}/${tenantId}/.well-known/sp-metadata?clientId=${clientId}`, { headers: { 'api-key': DEV_API_KEY } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/xml; charset=UTF-8')
+    expect(await res.text()).toMatch(new RegExp(`entityID="${worker.origin}/saml/samlc_[0-9A-Za-z]{27}"`))
+  })
+})

@@ -23,6 +23,13 @@ async function sha256Hex(s: string): Promise<string> {
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
+// saml-edge extensions on the client JSON: the per-connection SP URLs an admin gives the IdP.
+const SP_URLS = {
+  spEntityId: expect.stringMatching(/\/saml\/samlc_[0-9A-Za-z]{27}$/),
+  spMetadataUrl: expect.stringMatching(/\/v1\/saml\/metadata\/samlc_[0-9A-Za-z]{27}\.xml$/),
+  acsUrl: expect.stringMatching(/\/v1\/saml\/acs\/samlc_[0-9A-Za-z]{27}$/),
+}
+
 const storedSecretHash = async (instanceId: string, clientId: string) =>
   (await env.DB.prepare('SELECT client_secret_hash AS h FROM saml_connections WHERE instance_id = ? AND client_id = ?').bind(instanceId, clientId).first<{ h: string | null }>())?.h
 
@@ -44,6 +51,7 @@ describe('PUT /recipe/saml/clients', () => {
       idpSigningCertificate: bare(idpCertPem),
       allowIDPInitiatedLogin: false,
       enableRequestSigning: true,
+      ...SP_URLS,
       createdAt: expect.any(Number),
       updatedAt: expect.any(Number),
       status: 'OK',
@@ -112,6 +120,7 @@ describe('PUT /recipe/saml/clients', () => {
       idpSigningCertificate: bare(rolloverCertPem),
       allowIDPInitiatedLogin: true,
       enableRequestSigning: true,
+      ...SP_URLS,
       createdAt: created.body.createdAt,
       updatedAt: expect.any(Number),
       status: 'OK',
@@ -182,7 +191,8 @@ describe('PUT /recipe/saml/clients', () => {
     const { apiKey } = await newApp()
     const res = await stClient(apiKey).put(clientBody({ spEntityId: 'https://sp.example.com', somethingNew: 1 }))
     expect(res.status).toBe(200)
-    expect(res.body).not.toHaveProperty('spEntityId')
+    expect(res.body).not.toHaveProperty('somethingNew')
+    expect(res.body.spEntityId).not.toBe('https://sp.example.com')
   })
 
   it('reads any Content-Type as JSON, as the core does', async () => {

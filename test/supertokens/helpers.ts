@@ -1,6 +1,7 @@
 import { env, SELF } from 'cloudflare:test'
 import idpCertPem from '../fixtures/keys/idp.cert.pem?raw'
 import rolloverCertPem from '../fixtures/keys/idp-rollover.cert.pem?raw'
+import { assertDocumentedResponse } from '../helpers/openapi'
 
 export { idpCertPem, rolloverCertPem }
 
@@ -66,7 +67,10 @@ export function stClient(apiKey: string | null, prefix = '') {
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     })
-    return answer(res)
+    const a = await answer(res)
+    // Every JSON answer a test sees must match the published OpenAPI document.
+    if (a.contentType?.startsWith('application/json')) assertDocumentedResponse(method, `${prefix}${path}`.split('?')[0] ?? path, a.status, a.body)
+    return a
   }
   return {
     call,

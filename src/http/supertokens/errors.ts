@@ -13,6 +13,8 @@ const text = (status: ContentfulStatusCode, message: string): Rendered => ({ kin
 const outcome = (status: `${string}_ERROR`): Rendered => ({ kind: 'status', status })
 
 export const INVALID_METADATA = 'metadataXML does not have a valid SAML metadata'
+/** The core's answer to a `samlResponse` that is not a SAML Response at all (empty, not XML, another root). */
+export const MALFORMED_SAML_RESPONSE = 'Invalid or malformed SAML response input'
 
 /**
  * The core names the first bad field: `Field name '<f>' is invalid in JSON input`. Where we check
@@ -23,6 +25,7 @@ export function issueMessage(issue: InputIssue | undefined, where: 'body' | 'que
   if (!issue) return 'Invalid Json Input'
   const field = issue.param.split('.')[0] || issue.param
   if (where === 'query') return issue.kind === 'missing' ? `Field name '${field}' is missing in GET request` : `Field name '${field}' is invalid in GET request`
+  if (field === 'samlResponse' && issue.kind === 'format') return MALFORMED_SAML_RESPONSE
   const base = `Field name '${field}' is invalid in JSON input`
   if (issue.kind === 'missing' || issue.kind === 'type' || !issue.expected) return base
   return issue.expected.startsWith(`${field} `) ? issue.expected : `${base}: ${issue.expected}`

@@ -28,6 +28,9 @@ export function parseSupertokensPath(path: string): PathScope | null {
   return { appId, tenantId }
 }
 
-/** Whether the root app should answer this path in the SuperTokens style (404s and stray errors). */
+/**
+ * Whether the root app should answer this path in the SuperTokens style (404s and stray errors).
+ * Empty segments count: an SDK configured with a trailing slash sends `//recipe/...`.
+ */
 export const isSupertokensPath = (path: string): boolean =>
-  parseSupertokensPath(path) !== null || /^(?:\/[^/]+){0,2}\/recipe\//i.test(path)
+  parseSupertokensPath(path) !== null || /^(?:\/[^/]*){0,2}\/recipe\//i.test(path)

@@ -8,6 +8,7 @@ import { supertokensScope, type StEnv } from './auth'
 import { supertokensJsonBody } from './body'
 import { SUPPORTED_CDI_VERSIONS } from './cdi-version'
 import { renderSupertokensError, supertokensText } from './errors'
+import { supertokensLoginApi } from './login-routes'
 import { DEFAULT_TENANT_ID } from './paths'
 import {
   StApiVersionQuery,
@@ -69,11 +70,11 @@ export function supertokensApi() {
     .openapi(upsertRoute, async (c) => {
       const input = c.req.valid('json')
       const conn = await upsertClient(c.var.deps, c.var.scope, fromStUpsert(input))
-      return c.json({ ...toStClient(conn, { clientSecret: input.clientSecret }), status: 'OK' as const }, 200, JSON_UTF8)
+      return c.json({ ...toStClient(conn, c.var.origin, { clientSecret: input.clientSecret }), status: 'OK' as const }, 200, JSON_UTF8)
     })
     .openapi(listRoute, async (c) => {
       const clients = await listClients(c.var.deps, c.var.scope)
-      return c.json({ status: 'OK' as const, clients: clients.map((x) => toStClient(x)) }, 200, JSON_UTF8)
+      return c.json({ status: 'OK' as const, clients: clients.map((x) => toStClient(x, c.var.origin)) }, 200, JSON_UTF8)
     })
     .openapi(removeRoute, async (c) => {
       const didExist = await removeClient(c.var.deps, c.var.scope, c.req.valid('json').clientId)
@@ -89,6 +90,8 @@ export function supertokensApi() {
   for (const path of ['/recipe/saml/clients', '/recipe/saml/clients/list', '/recipe/saml/clients/remove', '/apiversion']) {
     app.all(path, (c) => supertokensText(c, 405, 'Method not supported'))
   }
+  // The login flow and SP metadata; the `/recipe/*` middleware above resolves their scope too.
+  app.route('/', supertokensLoginApi())
   return app
 }
 

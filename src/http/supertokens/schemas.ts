@@ -46,6 +46,9 @@ export const StSamlClientSchema = z
     idpSigningCertificate: z.string().nullable().openapi({ description: 'The same certificate as the core returns it: base64 DER, no PEM armour.' }),
     allowIDPInitiatedLogin: z.boolean(),
     enableRequestSigning: z.boolean(),
+    spEntityId: z.string().openapi({ description: 'saml-edge extension: the SP entity id (Audience) to configure in the IdP.' }),
+    spMetadataUrl: z.string().openapi({ description: 'saml-edge extension: SP metadata of this client.' }),
+    acsUrl: z.string().openapi({ description: "saml-edge extension: saml-edge's own ACS for this client (the SDK flow uses the app's callback instead)." }),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -76,3 +79,74 @@ export const StApiVersionQuery = z.object({
 
 /** Plain-text error bodies, as the core sends them. */
 export const StTextErrorSchema = z.string().openapi({ example: "Field name 'metadataXML' is invalid in JSON input" })
+
+// ---- Login flow (`/recipe/saml/login`, `/callback`, `/user`, `/.well-known/sp-metadata`).
+
+export const MAX_STATE_LENGTH = 4096
+
+export const StLoginBody = z
+  .object({
+    clientId: z.string(),
+    redirectURI: z.string().openapi({ description: 'Must equal one of the client\'s redirectURIs exactly.' }),
+    acsURL: HttpUrlSchema.openapi({
+      description: 'The app backend\'s callback (`<apiDomain><apiBasePath>/<tenantId>/saml/callback`); the Response must name it as Recipient.',
+      example: 'https://api.example.com/auth/public/saml/callback',
+    }),
+    state: z.string().max(MAX_STATE_LENGTH, `state must be at most ${MAX_STATE_LENGTH} characters`).optional(),
+  })
+  .openapi('SupertokensSamlLoginBody')
+
+export const StLoginResponse = z
+  .union([
+    z.object({ status: z.literal('OK'), ssoRedirectURI: z.string().openapi({ description: 'The IdP URL with SAMLRequest and RelayState (and SigAlg/Signature when the client signs requests).' }) }),
+    z.object({ status: z.literal('INVALID_CLIENT_ERROR') }),
+  ])
+  .openapi('SupertokensSamlLoginResponse')
+
+export const StCallbackBody = z
+  .object({
+    samlResponse: z.string().openapi({ description: 'The base64 SAMLResponse the IdP posted.' }),
+    relayState: z.string().optional().openapi({ description: 'The RelayState the IdP posted; absent or empty for an IdP-initiated login.' }),
+  })
+  .openapi('SupertokensSamlCallbackBody')
+
+export const StCallbackResponse = z
+  .union([
+    z.object({ status: z.literal('OK'), redirectURI: z.string().openapi({ description: 'The login\'s redirectURI with `code` (and `state`) added to its query.' }) }),
+    z.object({
+      status: z.enum(['INVALID_RELAY_STATE_ERROR', 'INVALID_CLIENT_ERROR', 'SAML_RESPONSE_VERIFICATION_FAILED_ERROR', 'IDP_LOGIN_DISALLOWED_ERROR']),
+    }),
+  ])
+  .openapi('SupertokensSamlCallbackResponse')
+
+export const StUserBody = z
+  .object({
+    accessToken: z.string().openapi({ description: 'The `code` from the callback\'s redirectURI; single use.' }),
+    clientId: z.string(),
+  })
+  .openapi('SupertokensSamlUserBody')
+
+export const StUserInfoSchema = z
+  .object({
+    claims: z.record(z.string(), z.array(z.string())).openapi({ description: 'NameID, NameIDFormat and every attribute, as arrays of strings.' }),
+    sub: z.string().nullable(),
+    email: z.string().nullable(),
+    aud: z.string().openapi({ description: 'The clientId.' }),
+  })
+  .openapi('SupertokensSamlUserInfo')
+export type StUserInfo = z.infer<typeof StUserInfoSchema>
+
+export const StUserResponse = z
+  .union([StUserInfoSchema.extend({ status: z.literal('OK') }), z.object({ status: z.literal('INVALID_TOKEN_ERROR') })])
+  .openapi('SupertokensSamlUserResponse')
+
+export const StSpMetadataQuery = z.object({
+  clientId: z.string().min(1).optional().openapi({
+    param: { name: 'clientId', in: 'query' },
+    description: 'The client whose SP metadata to return; may be left out when the tenant has exactly one client.',
+  }),
+  instanceId: z.string().min(1).max(64).optional().openapi({
+    param: { name: 'instanceId', in: 'query' },
+    description: 'The instance, when no api-key header names it (an IdP fetching the metadata sends none).',
+  }),
+})

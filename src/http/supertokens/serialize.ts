@@ -1,8 +1,10 @@
 import { AppError } from '../../domain/errors'
 import type { SamlConnection } from '../../domain/saml-connection'
+import { spUrls } from '../../domain/sp-urls'
 import { base64ToBytes, toPem } from '../../saml/certificate'
+import type { SignInProfile } from '../../services/profile'
 import type { SupertokensClientInput } from '../../services/supertokens-clients'
-import type { StSamlClient, StUpsertClient } from './schemas'
+import type { StSamlClient, StUpsertClient, StUserInfo } from './schemas'
 
 /**
  * Decodes `metadataXML` as the core does (java.util.Base64's basic decoder): standard alphabet,
@@ -30,8 +32,9 @@ export function fromStUpsert(b: StUpsertClient): SupertokensClientInput {
  * The SuperTokens view of a connection (docs/compat/field-mapping.md). The secret is stored only
  * as a hash, so it appears only when the caller passes the plain value it has just set.
  */
-export function toStClient(c: SamlConnection, opts: { clientSecret?: string } = {}): StSamlClient {
+export function toStClient(c: SamlConnection, origin: string, opts: { clientSecret?: string } = {}): StSamlClient {
   const primary = c.idpCertificates[0]?.certificate ?? null
+  const sp = spUrls(origin, c.id)
   return {
     clientId: c.clientId,
     ...(opts.clientSecret === undefined ? {} : { clientSecret: opts.clientSecret }),
@@ -43,7 +46,48 @@ export function toStClient(c: SamlConnection, opts: { clientSecret?: string } = 
     idpSigningCertificate: primary,
     allowIDPInitiatedLogin: c.allowIdpInitiated,
     enableRequestSigning: c.enableRequestSigning,
+    spEntityId: sp.spEntityId,
+    spMetadataUrl: sp.spMetadataUrl,
+    acsUrl: sp.acsUrl,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
+  }
+}
+
+/**
+ * The login's redirect URI with `code` (and `state`, when the login had one) in its query; its own
+ * query and fragment are kept. Values are encoded once, as URLSearchParams does; the core encodes
+ * them twice (docs/compat/supertokens.md).
+ */
+export function toStRedirectUri(redirectUri: string, code: string, state: string | null): string {
+  const url = new URL(redirectUri)
+  url.searchParams.set('code', code)
+  if (state !== null) url.searchParams.set('state', state)
+  return url.toString()
+}
+
+const SUB_CLAIMS = ['NameID', 'http://schemas.microsoft.com/identity/claims/objectidentifier', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name']
+const EMAIL_CLAIMS = ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'mail', 'email']
+
+/**
+ * The core's user info: claims are `NameID`, `NameIDFormat` and every attribute as trimmed,
+ * non-empty strings (an attribute with none is left out); `sub` and `email` are picked from them
+ * in the core's order. The subject's NameID always wins over an attribute named `NameID`.
+ */
+export function toStUserInfo(profile: SignInProfile, clientId: string): StUserInfo {
+  // A Map, then Object.fromEntries: attribute names such as `__proto__` stay plain own keys.
+  const claims = new Map<string, string[]>([['NameID', [profile.nameId]]])
+  if (profile.nameIdFormat) claims.set('NameIDFormat', [profile.nameIdFormat])
+  for (const [name, values] of Object.entries(profile.attributes)) {
+    if (claims.has(name)) continue
+    const kept = values.map((v) => v.trim()).filter((v) => v !== '')
+    if (kept.length > 0) claims.set(name, kept)
+  }
+  const first = (names: string[]) => names.map((n) => claims.get(n)?.[0]).find((v) => v !== undefined) ?? null
+  return {
+    claims: Object.fromEntries(claims),
+    sub: first(SUB_CLAIMS),
+    email: first(EMAIL_CLAIMS) ?? (profile.nameId.includes('@') ? profile.nameId : null),
+    aud: clientId,
   }
 }

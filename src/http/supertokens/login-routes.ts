@@ -1,0 +1,155 @@
+import { createRoute, OpenAPIHono, z, type Hook } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { AppError } from '../../domain/errors'
+import type { Scope } from '../../domain/saml-connection'
+import { authenticateKey } from '../../services/api-keys'
+import {
+  buildConnectionSpMetadata,
+  completeSignIn,
+  exchangeClientCode,
+  findClientByIssuer,
+  findTenantClient,
+  isInScope,
+  issueCode,
+  loadUsableClient,
+  readUnverifiedResponse,
+  startSignIn,
+} from '../../services/sso'
+import { toAppError } from '../to-app-error'
+import { throwOnInvalid } from '../validation-hook'
+import { presentedApiKey, supertokensScope, type StEnv } from './auth'
+import { supertokensJsonBody } from './body'
+import { checkCdiVersion } from './cdi-version'
+import { renderSupertokensError, supertokensText } from './errors'
+import { pickIdpInitiatedAcsUrl } from './idp-initiated-acs'
+import { parseSupertokensPath } from './paths'
+import {
+  StCallbackBody,
+  StCallbackResponse,
+  StLoginBody,
+  StLoginResponse,
+  StSpMetadataQuery,
+  StTextErrorSchema,
+  StUserBody,
+  StUserResponse,
+} from './schemas'
+import { toStRedirectUri, toStUserInfo } from './serialize'
+
+const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
+const textErrors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { content: { 'text/html': { schema: StTextErrorSchema } }, description: 'Plain-text error, as the core sends it' }]))
+const bodyOf = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } })
+const security = [{ SupertokensApiKey: [] }]
+const tags = ['SuperTokens: SAML login']
+
+const loginRoute = createRoute({
+  method: 'post', path: '/recipe/saml/login', operationId: 'SupertokensSamlLogin', tags, security,
+  summary: 'Start an SP-initiated login: the IdP URL carrying a new AuthnRequest',
+  request: bodyOf(StLoginBody),
+  responses: { 200: json(StLoginResponse, 'The IdP redirect, or INVALID_CLIENT_ERROR'), ...textErrors(400, 401, 404) },
+})
+const callbackRoute = createRoute({
+  method: 'post', path: '/recipe/saml/callback', operationId: 'SupertokensSamlCallback', tags, security,
+  summary: 'Verify a SAML Response (SP- or IdP-initiated) and issue a one-time code',
+  request: bodyOf(StCallbackBody),
+  responses: { 200: json(StCallbackResponse, 'Where to send the browser, or why not'), ...textErrors(400, 401, 404) },
+})
+const userRoute = createRoute({
+  method: 'post', path: '/recipe/saml/user', operationId: 'SupertokensSamlUser', tags, security,
+  summary: 'Redeem a one-time code for the user\'s claims',
+  request: bodyOf(StUserBody),
+  responses: { 200: json(StUserResponse, 'The user, or INVALID_TOKEN_ERROR'), ...textErrors(400, 401, 404) },
+})
+const spMetadataRoute = createRoute({
+  method: 'get', path: '/.well-known/sp-metadata', operationId: 'SupertokensSpMetadata', tags,
+  summary: 'SP metadata of one client (its own entity id and ACS); no api key needed',
+  request: { query: StSpMetadataQuery },
+  responses: {
+    200: { content: { 'text/xml': { schema: z.string() } }, description: 'SAML 2.0 SP metadata' },
+    ...textErrors(400, 401, 404),
+  },
+})
+
+const SP_METADATA_PATH = spMetadataRoute.path
+const POST_PATHS = [loginRoute.path, callbackRoute.path, userRoute.path]
+
+const throwOnInvalidHere = throwOnInvalid as unknown as Hook<unknown, StEnv, string, unknown>
+const JSON_UTF8 = { 'Content-Type': 'application/json; charset=UTF-8' }
+
+/** The management API resolves the scope first when both are mounted together; alone, this does. */
+const scopeOnce = createMiddleware<StEnv>(async (c, next) => (c.var.scope ? next() : supertokensScope(c, next)))
+
+/**
+ * Where SP metadata is read from, without requiring a key as the core does: app and tenant come
+ * from the path (same prefixes as every core path); the instance from the api key when one is
+ * sent, else from `instanceId` (an IdP fetching the metadata URL sends no headers).
+ */
+async function spMetadataScope(c: Context<StEnv>, instanceId: string | undefined): Promise<Scope> {
+  const path = parseSupertokensPath(`${c.req.path.slice(0, -SP_METADATA_PATH.length)}/apiversion`)
+  if (!path) throw new AppError('not_found')
+  const key = presentedApiKey(c.req)
+  let owner = instanceId ? { instanceId, appId: path.appId } : null
+  if (key !== null) {
+    owner = await authenticateKey(c.var.deps, 'supertokens_api_key', key)
+    if (!owner || owner.appId !== path.appId) throw new AppError('unauthenticated')
+  }
+  checkCdiVersion(c.req.header('cdi-version'), path.tenantId)
+  if (!owner) throw new AppError('invalid_query', { issues: [{ param: 'instanceId', kind: 'missing' }] })
+  return { instanceId: owner.instanceId, appId: path.appId, tenantId: path.tenantId }
+}
+
+/**
+ * The SuperTokens core's SAML login flow at its canonical paths: `/recipe/saml/login`,
+ * `/recipe/saml/callback`, `/recipe/saml/user` and `/.well-known/sp-metadata`
+ * (docs/compat/supertokens.md, "Login flow").
+ */
+export function supertokensLoginApi() {
+  const app = new OpenAPIHono<StEnv>({ defaultHook: throwOnInvalidHere })
+  app.onError((e, c) => {
+    const err = toAppError(e, c.var.deps?.log)
+    if (err.code !== 'internal') c.var.deps?.log.warn('supertokens_error', { code: err.code, reason: err.opts.internal === undefined ? undefined : JSON.stringify(err.opts.internal) })
+    return renderSupertokensError(c, err)
+  })
+  app.use('/recipe/*', scopeOnce)
+  app.on('POST', POST_PATHS, supertokensJsonBody)
+
+  app
+    .openapi(loginRoute, async (c) => {
+      const b = c.req.valid('json')
+      const connection = await loadUsableClient(c.var.deps, c.var.scope, b.clientId)
+      const started = await startSignIn(c.var.deps, { connection, redirectUri: b.redirectURI, state: b.state ?? null, origin: c.var.origin, acsUrl: b.acsURL })
+      return c.json({ status: 'OK' as const, ssoRedirectURI: started.redirectUrl }, 200, JSON_UTF8)
+    })
+    .openapi(callbackRoute, async (c) => {
+      const { deps, scope, origin } = c.var
+      const b = c.req.valid('json')
+      const unverified = readUnverifiedResponse(b.samlResponse, 'samlResponse')
+      const done = await completeSignIn(deps, {
+        connectionId: null,
+        samlResponse: b.samlResponse,
+        relayState: b.relayState || null,
+        origin,
+        strictRelayState: true,
+        ownsConnection: (conn) => isInScope(conn, scope),
+        resolveIdpInitiated: () => findClientByIssuer(deps, scope, unverified.issuer),
+        idpInitiatedAcsUrl: (conn) => pickIdpInitiatedAcsUrl(unverified.recipients, conn, scope.tenantId),
+      })
+      const code = await issueCode(deps, done)
+      return c.json({ status: 'OK' as const, redirectURI: toStRedirectUri(done.redirectUri, code, done.state) }, 200, JSON_UTF8)
+    })
+    .openapi(userRoute, async (c) => {
+      const b = c.req.valid('json')
+      const profile = await exchangeClientCode(c.var.deps, c.var.scope, b.accessToken, b.clientId)
+      return c.json({ ...toStUserInfo(profile, b.clientId), status: 'OK' as const }, 200, JSON_UTF8)
+    })
+    .openapi(spMetadataRoute, async (c) => {
+      const { clientId, instanceId } = c.req.valid('query')
+      const conn = await findTenantClient(c.var.deps, await spMetadataScope(c, instanceId), clientId ?? null)
+      const xml = await buildConnectionSpMetadata(c.var.deps, c.var.origin, conn)
+      return c.body(xml, 200, { 'Content-Type': 'text/xml; charset=UTF-8', 'Cache-Control': 'public, max-age=300' })
+    })
+
+  for (const path of [...POST_PATHS, SP_METADATA_PATH]) app.all(path, (c) => supertokensText(c, 405, 'Method not supported'))
+  return app
+}

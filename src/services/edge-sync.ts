@@ -40,6 +40,18 @@ export async function loadConnectionAtEdge(deps: Deps, id: string): Promise<Saml
   const cached = await deps.edge.get(id)
   if (cached) return cached
   const stored = await deps.connections.findById(id)
-  if (stored) await deps.edge.put(stored).catch(() => undefined)
+  if (stored) await refillEdgeCopy(deps, stored).catch(() => undefined)
   return stored
+}
+
+/**
+ * Puts a row read from D1 into KV, then reads D1 again: a write that committed in between (and
+ * already synced KV) would otherwise be undone by this older row, with no outbox entry left to
+ * repair it. A write committing after the second read syncs KV after this put, so it wins.
+ */
+async function refillEdgeCopy(deps: Deps, stored: SamlConnection): Promise<void> {
+  await deps.edge.put(stored)
+  const current = await deps.connections.findById(stored.id)
+  if (!current) await deps.edge.remove(stored.id)
+  else if (JSON.stringify(current) !== JSON.stringify(stored)) await deps.edge.put(current)
 }

@@ -62,8 +62,10 @@ export async function upsertClient(deps: Deps, scope: Scope, input: SupertokensC
   try {
     return await createConnection(deps, scope, { ...changes, name: clientId })
   } catch (e) {
-    // A concurrent PUT created the same clientId first: this one becomes its update.
-    if (!isConflictOn(e, 'client_id')) throw e
+    // A concurrent PUT created the same clientId first: this one becomes its update. When the insert
+    // clashes on both keys, SQLite may name the IdP entity index, so that conflict may be this race too;
+    // if no client with this clientId exists, it was a real duplicate and is rethrown.
+    if (!isConflictOn(e, 'client_id') && !isConflictOn(e, 'idp_entity_id')) throw e
     const winner = await deps.connections.findByClientId(scope, clientId)
     if (!winner) throw e
     return replaceConnection(deps, winner, changes)

@@ -13,7 +13,8 @@ type Rendered = { status: ContentfulStatusCode; errors: ClerkError[] }
 
 /** Domain parameter names that differ from Clerk's wire names. */
 const WIRE_PARAM: Record<string, string> = { idpCertificates: 'idp_certificate' }
-const wireParam = (p: string) => WIRE_PARAM[p] ?? p
+// Own keys only: a body key such as `__proto__` or `constructor` must not read Object.prototype.
+const wireParam = (p: string) => (Object.hasOwn(WIRE_PARAM, p) ? (WIRE_PARAM[p] ?? p) : p)
 
 function issueError(issue: InputIssue, where: 'body' | 'query'): ClerkError {
   const param = wireParam(issue.param)

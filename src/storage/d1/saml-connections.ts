@@ -5,6 +5,7 @@ import type { ConnectionRepository } from '../types'
 import { CONNECTION_COLUMNS, fromRow, SELECT_CONNECTION, toRow, type ConnectionRow } from './connection-rows'
 
 const INSERT_CONNECTION = `INSERT INTO saml_connections (${CONNECTION_COLUMNS.join(', ')}) VALUES (${CONNECTION_COLUMNS.map(() => '?').join(', ')})`
+const PAGE_COLUMNS = CONNECTION_COLUMNS.map((c) => `c.${c}`).join(', ')
 const UPDATE_CONNECTION = `UPDATE saml_connections SET ${CONNECTION_COLUMNS.filter((c) => c !== 'id' && c !== 'instance_id')
   .map((c) => `${c} = ?`)
   .join(', ')} WHERE id = ? AND instance_id = ?`
@@ -137,20 +138,28 @@ export function d1Connections(db: D1Database): ConnectionRepository {
         where.push("name_lower LIKE ? ESCAPE '\\'")
         args.push(`%${q.nameContains.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`)
       }
+      // Each list is one JSON parameter: D1 refuses statements with more than 100 bound parameters.
       if (q.includeOrganizations?.length) {
-        where.push(`organization_id IN (${q.includeOrganizations.map(() => '?').join(', ')})`)
-        args.push(...q.includeOrganizations)
+        where.push('organization_id IN (SELECT value FROM json_each(?))')
+        args.push(JSON.stringify(q.includeOrganizations))
       }
       if (q.excludeOrganizations?.length) {
-        where.push(`(organization_id IS NULL OR organization_id NOT IN (${q.excludeOrganizations.map(() => '?').join(', ')}))`)
-        args.push(...q.excludeOrganizations)
+        where.push('(organization_id IS NULL OR organization_id NOT IN (SELECT value FROM json_each(?)))')
+        args.push(JSON.stringify(q.excludeOrganizations))
       }
       const dir = q.order.direction === 'asc' ? 'ASC' : 'DESC'
-      const order = q.order.field === 'name' ? `name_lower ${dir}, id ${dir}` : `created_at ${dir}, id ${dir}`
+      const keys = q.order.field === 'name' ? ['name_lower', 'id'] : ['created_at', 'id']
+      const orderBy = (alias: string) => keys.map((k) => `${alias}${k} ${dir}`).join(', ')
       const whereSql = where.join(' AND ')
+      // Deferred join: the page's ids come from a covering index (migrations/0004), so skipping
+      // `offset` entries reads index entries only; whole rows are read for the page alone.
+      // CROSS JOIN keeps SQLite from reordering: the page drives, rows are fetched by primary key.
+      const pageSql =
+        `SELECT ${PAGE_COLUMNS} FROM (SELECT id FROM saml_connections WHERE ${whereSql} ORDER BY ${orderBy('')} LIMIT ? OFFSET ?) AS p ` +
+        `CROSS JOIN saml_connections AS c ON c.id = p.id ORDER BY ${orderBy('c.')}`
       // One batch is one transaction: the page and the count see the same snapshot.
       const [page, count] = await db.batch<ConnectionRow | { n: number }>([
-        db.prepare(`${SELECT_CONNECTION} WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).bind(...args, q.limit, q.offset),
+        db.prepare(pageSql).bind(...args, q.limit, q.offset),
         db.prepare(`SELECT COUNT(*) AS n FROM saml_connections WHERE ${whereSql}`).bind(...args),
       ])
       return {

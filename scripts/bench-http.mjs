@@ -1,0 +1,167 @@
+// HTTP benchmark: the Worker under `wrangler dev` on 127.0.0.1 (local D1 and KV in a throw-away
+// persist dir, LOG_REQUESTS=false), loaded with autocannon. Every endpoint is reported as a ratio
+// to the no-op Hono route GET /noop of the same Worker in the same run.
+//
+//   node scripts/bench-http.mjs [--duration 10] [--acs 2000] [--connections 10]
+import { rmSync } from 'node:fs'
+import path from 'node:path'
+import { signedResponse } from './bench-engine.mjs'
+import { benchIdpMetadata, fmt, load, loadEngine, log, root, startBenchServer, table } from './bench-support.mjs'
+
+const KEY = 'sk_test_local_development_key'
+const JSON_HEADERS = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }
+const REDIRECT_URI = 'https://app.example.test/sso/callback'
+const PROVIDERS = ['saml_okta', 'saml_google', 'saml_microsoft', 'saml_custom']
+
+async function call(origin, p, init = {}) {
+  const res = await fetch(`${origin}${p}`, { redirect: 'manual', ...init })
+  return { status: res.status, headers: res.headers, body: await res.text() }
+}
+
+const form = (samlResponse) => `SAMLResponse=${encodeURIComponent(samlResponse)}`
+
+export async function runHttpBench({ duration = 10, acsCount = 2000, connections = 10 } = {}) {
+  const persistTo = path.join(root, '.wrangler', 'bench', 'http')
+  rmSync(persistTo, { recursive: true, force: true })
+  log(`http: starting wrangler dev (state in ${path.relative(root, persistTo)})`)
+  const server = await startBenchServer({ persistTo, name: 'http' })
+  const { origin } = server
+  try {
+    const stamp = Date.now().toString(36)
+    let created = 0
+    const createBody = () => {
+      const i = created++
+      return JSON.stringify({ name: `Bench customer ${i}`, provider: PROVIDERS[i % PROVIDERS.length], domain: `c${i}-${stamp}.bench.example` })
+    }
+
+    // 1. Fixtures: 150 connections for get and list, created through the API, 5 at a time.
+    log('http: creating 150 connections for get/list')
+    const ids = []
+    for (let i = 0; i < 30; i++) {
+      const batch = await Promise.all(
+        Array.from({ length: 5 }, () => call(origin, '/v1/saml_connections', { method: 'POST', headers: JSON_HEADERS, body: createBody() })),
+      )
+      for (const r of batch) {
+        if (r.status !== 200) throw new Error(`create: ${r.status} ${r.body}`)
+        ids.push(JSON.parse(r.body).id)
+      }
+    }
+
+    // 2. The ACS connection: IdP metadata carrying the test IdP's certificate, IdP-initiated allowed.
+    const engine = await loadEngine()
+    const t = engine.testIdp
+    const acsConn = await call(origin, '/v1/saml_connections', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({
+        name: 'Bench ACS',
+        provider: 'saml_custom',
+        domain: `acs-${stamp}.bench.example`,
+        idp_metadata: benchIdpMetadata(t.IDP_ENTITY_ID, t.bareCertificate('idp')),
+        active: true,
+        allow_idp_initiated: true,
+        redirect_uris: [REDIRECT_URI],
+        enable_request_signing: false,
+      }),
+    })
+    if (acsConn.status !== 200) throw new Error(`create ACS connection: ${acsConn.status} ${acsConn.body}`)
+    const conn = JSON.parse(acsConn.body)
+    const acsPath = new URL(conn.acs_url).pathname
+    const sign = (i, signing) =>
+      signedResponse(t, {
+        responseId: `_bench_resp_${stamp}_${i}`,
+        assertionId: `_bench_assert_${stamp}_${i}`,
+        audience: conn.sp_entity_id,
+        recipient: conn.acs_url,
+        destination: conn.acs_url,
+        ...(signing ? { signing } : {}),
+      })
+    log(`http: signing ${acsCount + 1} IdP-initiated responses with the test IdP key`)
+    const signStart = performance.now()
+    const responses = Array.from({ length: acsCount + 1 }, (_, i) => form(sign(i)))
+    log(`http: signed in ${((performance.now() - signStart) / 1000).toFixed(1)} s`)
+    const badSignature = form(sign('attacker', { key: 'attacker' }))
+
+    // Each path answers as expected once before it is loaded.
+    const probe = await call(origin, acsPath, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: responses.pop() })
+    const location = probe.headers.get('location') ?? ''
+    if (probe.status !== 302 || !location.startsWith(`${REDIRECT_URI}?code=`)) throw new Error(`ACS probe: ${probe.status} ${location} ${probe.body}`)
+    const refused = await call(origin, acsPath, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: badSignature })
+    if (refused.status !== 400) throw new Error(`ACS refusal probe: ${refused.status} ${refused.body}`)
+    const got = await call(origin, `/v1/saml_connections/${ids[0]}`, { headers: JSON_HEADERS })
+    if (got.status !== 200) throw new Error(`get probe: ${got.status}`)
+
+    // 3. The runs. Each checks that every answer had the expected status.
+    // Each endpoint runs right after a run of GET /noop and is divided by that one, so a
+    // neighbour's load on the shared machine moves both sides of a ratio alike.
+    const noopDuration = Math.max(3, Math.round(duration / 2))
+    const runs = []
+    const loadChecked = async (name, expected, opts) => {
+      const r = await load({ url: origin, connections, ...opts })
+      const unexpected = Object.entries(r.statuses).filter(([s]) => Number(s) !== expected)
+      if (r.errors || r.timeouts || unexpected.length) {
+        throw new Error(`${name}: ${r.errors} errors, ${r.timeouts} timeouts, statuses ${JSON.stringify(r.statuses)} (expected ${expected})`)
+      }
+      return r
+    }
+    const run = async (name, expected, opts) => {
+      log(`http: GET /noop, then ${name}`)
+      const noop = await loadChecked('GET /noop', 200, { duration: noopDuration, requests: [{ method: 'GET', path: '/noop' }] })
+      runs.push({ name, noop, ...(await loadChecked(name, expected, opts)) })
+    }
+    let getI = 0
+    await run('GET /noop', 200, { duration, requests: [{ method: 'GET', path: '/noop' }] })
+    await run('GET /v1/saml_connections/:id (Clerk get)', 200, {
+      duration,
+      headers: JSON_HEADERS,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v1/saml_connections/${ids[getI++ % ids.length]}` }) }],
+    })
+    await run('GET /v1/saml_connections?limit=10', 200, { duration, headers: JSON_HEADERS, requests: [{ method: 'GET', path: '/v1/saml_connections?limit=10' }] })
+    await run('GET /v1/saml_connections?limit=100', 200, { duration, headers: JSON_HEADERS, requests: [{ method: 'GET', path: '/v1/saml_connections?limit=100' }] })
+    await run('POST /v1/saml_connections (Clerk create)', 200, {
+      duration,
+      headers: JSON_HEADERS,
+      requests: [{ method: 'POST', path: '/v1/saml_connections', setupRequest: (req) => ({ ...req, body: createBody() }) }],
+    })
+    let acsI = 0
+    await run(`POST /v1/saml/acs/:id (valid, ${responses.length} fresh responses)`, 302, {
+      amount: responses.length,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      requests: [{ method: 'POST', path: acsPath, setupRequest: (req) => ({ ...req, body: responses[acsI++] }) }],
+    })
+    await run('POST /v1/saml/acs/:id (bad signature, refused 400)', 400, {
+      duration,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      requests: [{ method: 'POST', path: acsPath, body: badSignature }],
+    })
+
+    const markdown = table(
+      ['endpoint', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'GET /noop just before: req/s, p50, p99', 'req/s ÷ noop', 'p50 ÷ noop', 'p99 ÷ noop'],
+      runs.map((r) => [
+        r.name,
+        fmt(r.total),
+        fmt(r.rps),
+        fmt(r.p50, 1),
+        fmt(r.p99, 1),
+        `${fmt(r.noop.rps)}, ${fmt(r.noop.p50, 1)}, ${fmt(r.noop.p99, 1)}`,
+        (r.rps / r.noop.rps).toFixed(2),
+        r.p50 && r.noop.p50 ? (r.p50 / r.noop.p50).toFixed(1) : 'n/a',
+        r.p99 && r.noop.p99 ? (r.p99 / r.noop.p99).toFixed(1) : 'n/a',
+      ]),
+    )
+    return { markdown, runs, connections, duration }
+  } finally {
+    await server.stop()
+    rmSync(persistTo, { recursive: true, force: true })
+    log(`http: wrangler dev stopped (its output: ${path.relative(root, server.logFile)})`)
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(`--${name}`)
+    return i >= 0 ? Number(process.argv[i + 1]) : fallback
+  }
+  const r = await runHttpBench({ duration: arg('duration', 10), acsCount: arg('acs', 2000), connections: arg('connections', 10) })
+  console.log(r.markdown)
+}

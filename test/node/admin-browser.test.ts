@@ -1,6 +1,6 @@
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { readRepoFile, startWorker, type RunningWorker } from './worker'
+import { startWorker, type RunningWorker } from './worker'
 
 // Debian's chromium, installed by scripts/ensure-chromium.mjs (npm's pretest).
 const CHROMIUM = '/usr/bin/chromium'
@@ -8,12 +8,7 @@ let worker: RunningWorker
 let browser: Browser
 
 beforeAll(async () => {
-  worker = await startWorker({
-    DEV_IDP_PRIVATE_KEY: await readRepoFile('test/fixtures/keys/idp-rollover.key.pem'),
-    DEV_IDP_CERTIFICATE: await readRepoFile('test/fixtures/keys/idp-rollover.cert.pem'),
-    SP_PRIVATE_KEY: await readRepoFile('test/fixtures/keys/sp.key.pem'),
-    SP_CERTIFICATE: await readRepoFile('test/fixtures/keys/sp.cert.pem'),
-  })
+  worker = await startWorker()
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -24,7 +24,18 @@ export interface RunningWorker {
  * Starts the Worker from ./wrangler.toml (development vars, local D1 and KV) with state in a
  * fresh directory, after applying ./migrations to that directory's D1 database.
  */
-export async function startWorker(secrets: Record<string, string> = {}): Promise<RunningWorker> {
+/** Test-only signing keys (test/fixtures/keys), so no test depends on a developer's .dev.vars. */
+async function fixtureSecrets(): Promise<Record<string, string>> {
+  return {
+    SP_PRIVATE_KEY: await readRepoFile('test/fixtures/keys/sp.key.pem'),
+    SP_CERTIFICATE: await readRepoFile('test/fixtures/keys/sp.cert.pem'),
+    DEV_IDP_PRIVATE_KEY: await readRepoFile('test/fixtures/keys/idp-rollover.key.pem'),
+    DEV_IDP_CERTIFICATE: await readRepoFile('test/fixtures/keys/idp-rollover.cert.pem'),
+  }
+}
+
+export async function startWorker(extraSecrets: Record<string, string> = {}): Promise<RunningWorker> {
+  const secrets = { ...(await fixtureSecrets()), ...extraSecrets }
   const persist = `${ROOT}.wrangler/node-tests/${crypto.randomUUID()}`
   const { rm } = await nodeFs()
 

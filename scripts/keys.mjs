@@ -4,6 +4,8 @@
 //   create [--kind clerk|supertokens] [--instance ins_x] [--app public] [--label text] [--remote]
 //   list   [--instance ins_x] [--remote]
 //   revoke <key or hash prefix (12+ hex)> [--remote]
+// Local commands act on wrangler's default local state; `--persist-to DIR` picks another one
+// (the same flag as `wrangler dev --persist-to`).
 import { createHash, randomBytes } from 'node:crypto'
 import { wrangler } from './wrangler.mjs'
 
@@ -29,9 +31,9 @@ function parseArgs(argv) {
 }
 
 async function d1(flags, command) {
-  const where = flags.remote ? '--remote' : '--local'
-  if (!flags.remote) await wrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { capture: true })
-  const out = await wrangler(['d1', 'execute', 'DB', where, '--json', '--command', command], { capture: true })
+  const where = flags.remote ? ['--remote'] : ['--local', ...(flags['persist-to'] ? ['--persist-to', flags['persist-to']] : [])]
+  if (!flags.remote) await wrangler(['d1', 'migrations', 'apply', 'DB', ...where], { capture: true })
+  const out = await wrangler(['d1', 'execute', 'DB', ...where, '--json', '--command', command], { capture: true })
   return JSON.parse(out)[0]?.results ?? []
 }
 

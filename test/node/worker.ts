@@ -17,6 +17,8 @@ const CONFIG = `${ROOT}wrangler.toml`
 export interface RunningWorker {
   /** Origin of the dev server, e.g. `http://127.0.0.1:8787`. */
   origin: string
+  /** Its local state directory (what `wrangler … --persist-to` takes). */
+  persist: string
   stop(): Promise<void>
 }
 
@@ -42,8 +44,14 @@ export async function startWorker(extraSecrets: Record<string, string> = {}): Pr
   // 1. Migrations, through a short-lived proxy onto the same local state (wrangler keeps it under v3/).
   const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: CONFIG, persist: { path: `${persist}/v3` } })
   try {
+    // Recorded in wrangler's own table, so `wrangler d1 migrations apply` (e.g. from `npm run keys`)
+    // sees them as applied.
+    await proxy.env.DB.prepare(
+      'CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)',
+    ).run()
     for (const migration of await readD1Migrations(`${ROOT}migrations`)) {
       for (const query of migration.queries) await proxy.env.DB.prepare(query).run()
+      await proxy.env.DB.prepare('INSERT INTO d1_migrations (name) VALUES (?)').bind(migration.name).run()
     }
   } finally {
     await proxy.dispose()
@@ -60,6 +68,7 @@ export async function startWorker(extraSecrets: Record<string, string> = {}): Pr
   const url = await worker.url
   return {
     origin: url.origin,
+    persist,
     async stop() {
       await worker.dispose()
       await rm(persist, { recursive: true, force: true })

@@ -26,6 +26,18 @@ export interface ParsedCertificate extends IdpCertificate {
   spki: ArrayBuffer
 }
 
+/** Total length (header + content) of the DER element at the start of `der`; -1 if malformed. */
+function derLength(der: Uint8Array): number {
+  const first = der[1]
+  if (der[0] !== 0x30 || first === undefined) return -1
+  if (first < 0x80) return 2 + first
+  const n = first & 0x7f
+  if (n === 0 || n > 4 || der.byteLength < 2 + n) return -1
+  let len = 0
+  for (let i = 0; i < n; i++) len = len * 256 + (der[2 + i] ?? 0)
+  return 2 + n + len
+}
+
 /** Parses a PEM or bare-base64 X.509 certificate; null when it is not one. */
 export function parseCertificate(input: string): ParsedCertificate | null {
   const bare = toBareBase64(input)
@@ -36,13 +48,18 @@ export function parseCertificate(input: string): ParsedCertificate | null {
     const v = cert.tbsCertificate.validity
     const issuedAt = v.notBefore.getTime().getTime()
     const expiresAt = v.notAfter.getTime().getTime()
-    // Re-encoding must give back the same bytes, so trailing garbage or a truncated body is refused.
-    if (AsnConvert.serialize(cert).byteLength !== der.byteLength) return null
+    // The outer SEQUENCE must span the input exactly, so trailing garbage is refused (a truncated
+    // body already fails to parse).
+    if (derLength(der) !== der.byteLength) return null
+    const spki = cert.tbsCertificate.subjectPublicKeyInfo
     return {
       certificate: bare,
       issuedAt: Number.isFinite(issuedAt) ? issuedAt : null,
       expiresAt: Number.isFinite(expiresAt) ? expiresAt : null,
-      spki: AsnConvert.serialize(cert.tbsCertificate.subjectPublicKeyInfo),
+      // Encoded on first use: metadata parsing needs only the dates.
+      get spki() {
+        return AsnConvert.serialize(spki)
+      },
     }
   } catch {
     return null

@@ -6,9 +6,9 @@ import { d1Connections } from '../storage/d1/saml-connections'
 import { kvEdgeCopy } from '../storage/kv/edge-copy'
 import { kvRequestState } from '../storage/kv/request-state'
 import { d1SsoState } from '../storage/d1/sso-state'
-import { importSigningKey } from '../saml/authn-request'
 import type { SpKeys } from '../services/deps'
 import { jsonLogger } from './logger'
+import { importSigningKey } from '../saml'
 
 /** Secrets set with `wrangler secret put` (or `.dev.vars` locally); not part of wrangler.toml. */
 export interface Secrets {

@@ -1,4 +1,8 @@
-import { deflateSync } from 'fflate'
+import { deflateSync, inflateSync } from 'fflate'
+import { attributeValue, childElements, parseXmlTree, textContent } from './c14n'
+import { SAML_ASSERTION_NS } from './conditions'
+import { fail, ok, type Result, type SamlFailure } from './failures'
+import { MAX_SAML_RESPONSE_BYTES } from './limits'
 import { escapeXml } from './xml-escape'
 
 export const SIG_ALG_RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'
@@ -51,4 +55,23 @@ export async function importSigningKey(pkcs8Pem: string): Promise<CryptoKey> {
   const b64 = pkcs8Pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '').replace(/\s+/g, '')
   const der = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))
   return crypto.subtle.importKey('pkcs8', der, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign'])
+}
+
+/** The parts of an HTTP-Redirect AuthnRequest an IdP answers to (used by the development IdP). */
+export function parseAuthnRequest(samlRequest: string): Result<{ id: string; acsUrl: string; issuer: string }, SamlFailure> {
+  let xml: string
+  try {
+    xml = new TextDecoder().decode(inflateSync(Uint8Array.from(atob(samlRequest), (c) => c.charCodeAt(0))))
+  } catch {
+    return fail({ reason: 'invalid_base64' })
+  }
+  const tree = parseXmlTree(xml, MAX_SAML_RESPONSE_BYTES)
+  if (!tree.ok) return tree
+  const root = tree.value
+  const issuer = childElements(root, SAML_ASSERTION_NS, 'Issuer')[0]
+  return ok({
+    id: attributeValue(root, 'ID') ?? '',
+    acsUrl: attributeValue(root, 'AssertionConsumerServiceURL') ?? '',
+    issuer: issuer ? textContent(issuer).trim() : '',
+  })
 }

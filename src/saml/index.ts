@@ -1,7 +1,16 @@
-/** The SAML engine's public surface: pure functions of (input, connection config, clock). */
-export { verifySamlResponse, decodeSamlResponse } from './response'
+/**
+ * The SAML engine's public surface: pure functions of (input, connection config, clock), returning
+ * `Result`s. Nothing outside `src/saml/` imports the engine's modules directly.
+ */
+export { verifySamlResponse, decodeSamlResponse, SAML_PROTOCOL_NS } from './response'
 export type { SamlResponseConfig, SamlResponseInput, VerifiedAssertion } from './response'
-export { parseIdpMetadata, type IdpMetadata } from './metadata'
-export { parseCertificate, toBareBase64, toPem, type ParsedCertificate } from './certificate'
+export { readResponseRouting, type UnverifiedResponse } from './response-routing'
+export { parseIdpMetadata, BINDING_POST, BINDING_REDIRECT, type IdpMetadata } from './metadata'
+export { parseCertificate, toBareBase64, toPem, base64ToBytes, type ParsedCertificate } from './certificate'
+export { buildAuthnRequest, encodeRedirect, importSigningKey, parseAuthnRequest, SIG_ALG_RSA_SHA256 } from './authn-request'
+export { buildSpMetadata, NAMEID_FORMATS } from './sp-metadata'
+export { signAssertionXml } from './sign'
+export { SAML_ASSERTION_NS } from './conditions'
+export { escapeXml } from './xml-escape'
 export { fail, ok, type Result, type SamlFailure } from './failures'
 export * from './limits'

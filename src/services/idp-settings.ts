@@ -1,9 +1,7 @@
 import { AppError } from '../domain/errors'
 import type { IdpCertificate } from '../domain/saml-connection'
-import { parseCertificate } from '../saml/certificate'
-import { MAX_CERTIFICATES } from '../saml/limits'
-import { parseIdpMetadata, type IdpMetadata } from '../saml/metadata'
 import type { Deps } from './deps'
+import { type IdpMetadata, MAX_CERTIFICATES, parseCertificate, parseIdpMetadata } from '../saml'
 
 /** Parses inline metadata, or refuses it with `idp_metadata_invalid` (the reason is logged only). */
 export function parseMetadataOrThrow(xml: string): IdpMetadata {

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors'
-import { MAX_METADATA_BYTES, METADATA_FETCH_MAX_REDIRECTS, METADATA_FETCH_TIMEOUT_MS } from '../saml/limits'
+import { MAX_METADATA_BYTES, METADATA_FETCH_MAX_REDIRECTS, METADATA_FETCH_TIMEOUT_MS } from '../saml'
 
 const failed = (internal: string) => new AppError('idp_metadata_fetch_failed', { internal })
 

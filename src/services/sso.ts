@@ -3,13 +3,16 @@ import { newOpaqueToken, randomBase62 } from '../domain/ids'
 import type { SamlConnection, Scope } from '../domain/saml-connection'
 import { sha256Hex } from '../domain/secrets'
 import { spUrls } from '../domain/sp-urls'
-import { buildAuthnRequest, encodeRedirect } from '../saml/authn-request'
-import { attributeValue, childElements, descendantElements, parseXmlTree, textContent } from '../saml/c14n'
-import { SAML_ASSERTION_NS } from '../saml/conditions'
-import { AUTH_CODE_TTL_MS, AUTHN_REQUEST_TTL_MS, MAX_SAML_RESPONSE_BYTES } from '../saml/limits'
-import { SAML_PROTOCOL_NS } from '../saml/response'
-import { buildSpMetadata } from '../saml/sp-metadata'
-import { decodeSamlResponse, verifySamlResponse } from '../saml'
+import {
+  AUTH_CODE_TTL_MS,
+  AUTHN_REQUEST_TTL_MS,
+  buildAuthnRequest,
+  buildSpMetadata,
+  encodeRedirect,
+  readResponseRouting,
+  verifySamlResponse,
+  type UnverifiedResponse,
+} from '../saml'
 import type { Deps } from './deps'
 import { loadConnectionAtEdge } from './edge-sync'
 import { mapProfile, type SignInProfile } from './profile'
@@ -66,41 +69,14 @@ export async function buildConnectionSpMetadata(deps: Deps, origin: string, conn
   return buildSpMetadata({ entityId: sp.spEntityId, acsUrl: sp.acsUrl, signingCertificate: keys?.certificatePem ?? null })
 }
 
-/** What a Response says about where it comes from and goes to, read before anything is verified. */
-export interface UnverifiedResponse {
-  /** The Response's Issuer, else its Assertion's. */
-  issuer: string | null
-  /** Every SubjectConfirmationData Recipient, in document order, without repeats. */
-  recipients: string[]
-}
-
 /**
- * Decodes and parses a SAMLResponse (no DTD, no entities, bounded size and depth) just far enough
- * to route it. Nothing read here is trusted: it only chooses which connection's certificates and
- * which ACS URL the full verification then insists on. Input that is not a SAML Response is
- * `invalid_input` naming `param`.
+ * Reads a SAMLResponse just far enough to route it (which connection, which ACS); nothing read here
+ * is trusted. Input that is not a SAML Response is `invalid_input` naming `param`.
  */
 export function readUnverifiedResponse(samlResponse: string, param: string): UnverifiedResponse {
-  const refuse = (internal: unknown) => new AppError('invalid_input', { issues: [{ param, kind: 'format' }], internal })
-  const xml = decodeSamlResponse(samlResponse)
-  if (!xml.ok) throw refuse(xml.failure)
-  const tree = parseXmlTree(xml.value, MAX_SAML_RESPONSE_BYTES)
-  if (!tree.ok) throw refuse(tree.failure)
-  const root = tree.value
-  if (root.namespaceUri !== SAML_PROTOCOL_NS || root.localName !== 'Response') throw refuse({ reason: 'not_saml_response', got: root.localName })
-
-  const issuerOf = (el: typeof root) => {
-    const found = childElements(el, SAML_ASSERTION_NS, 'Issuer')[0]
-    return found ? textContent(found).trim() || null : null
-  }
-  const assertion = childElements(root, SAML_ASSERTION_NS, 'Assertion')[0]
-  const recipients = new Set<string>()
-  for (const el of descendantElements(root)) {
-    if (el.namespaceUri !== SAML_ASSERTION_NS || el.localName !== 'SubjectConfirmationData') continue
-    const recipient = attributeValue(el, 'Recipient')
-    if (recipient && recipients.size < 10) recipients.add(recipient)
-  }
-  return { issuer: issuerOf(root) ?? (assertion ? issuerOf(assertion) : null), recipients: [...recipients] }
+  const read = readResponseRouting(samlResponse)
+  if (!read.ok) throw new AppError('invalid_input', { issues: [{ param, kind: 'format' }], internal: read.failure })
+  return read.value
 }
 
 /** Where a sign-in may end: one of the connection's redirect URIs, compared exactly. */

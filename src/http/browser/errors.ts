@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppError, AppErrorCode } from '../../domain/errors'
-import { escapeXml } from '../../saml/xml-escape'
 import type { AppEnv } from '../env'
+import { escapeXml } from '../../saml'
 
 type Rendered = { status: ContentfulStatusCode; error: string; description: string }
 const r = (status: ContentfulStatusCode, error: string, description: string): Rendered => ({ status, error, description })

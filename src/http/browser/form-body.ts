@@ -1,5 +1,5 @@
 import { AppError } from '../../domain/errors'
-import { MAX_SAML_RESPONSE_BYTES } from '../../saml/limits'
+import { MAX_SAML_RESPONSE_BYTES } from '../../saml'
 
 /** Reads a urlencoded or JSON body with a size cap, as IdPs and back-channel callers send them. */
 export async function readFields(req: Request): Promise<Record<string, string>> {

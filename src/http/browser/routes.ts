@@ -3,7 +3,6 @@ import { AppError } from '../../domain/errors'
 import { SAML_CONNECTION_ID } from '../../domain/ids'
 import { digestsEqual, sha256Hex } from '../../domain/secrets'
 import { spUrls } from '../../domain/sp-urls'
-import { buildSpMetadata } from '../../saml/sp-metadata'
 import { authenticateKey } from '../../services/api-keys'
 import { loadConnectionAtEdge } from '../../services/edge-sync'
 import { completeSignIn, exchangeCode, issueCode, loadUsableConnection, startSignIn } from '../../services/sso'
@@ -12,6 +11,7 @@ import { toAppError } from '../to-app-error'
 import { renderBrowserError } from './errors'
 import { readFields } from './form-body'
 import { toProfileJson } from './profile-json'
+import { buildSpMetadata } from '../../saml'
 
 const param = (v: string | undefined, name: string, maxLength = 4096): string => {
   if (!v || v.length > maxLength) throw new AppError('invalid_input', { issues: [{ param: name, kind: v ? 'value' : 'missing' }] })

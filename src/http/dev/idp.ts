@@ -1,17 +1,18 @@
 import { Hono } from 'hono'
 import { html } from 'hono/html'
-import { inflateSync } from 'fflate'
 import { AppError } from '../../domain/errors'
 import { randomBase62 } from '../../domain/ids'
-import { importSigningKey } from '../../saml/authn-request'
-import { toBareBase64 } from '../../saml/certificate'
-import { attributeValue, childElements, parseXmlTree, textContent } from '../../saml/c14n'
-import { SAML_ASSERTION_NS } from '../../saml/conditions'
-import { BINDING_POST, BINDING_REDIRECT } from '../../saml/metadata'
-import { MAX_SAML_RESPONSE_BYTES } from '../../saml/limits'
-import { escapeXml } from '../../saml/xml-escape'
+import {
+  BINDING_POST,
+  BINDING_REDIRECT,
+  escapeXml,
+  importSigningKey,
+  parseAuthnRequest,
+  SAML_ASSERTION_NS,
+  signAssertionXml,
+  toBareBase64,
+} from '../../saml'
 import type { AppEnv } from '../env'
-import { signAssertionXml } from './sign-xml'
 
 export const devIdpEntityId = (origin: string) => `${origin}/dev/idp`
 
@@ -27,21 +28,9 @@ export function devIdpMetadata(origin: string, certificatePem: string): string {
 }
 
 function readAuthnRequest(samlRequest: string) {
-  let xml: string
-  try {
-    xml = new TextDecoder().decode(inflateSync(Uint8Array.from(atob(samlRequest), (c) => c.charCodeAt(0))))
-  } catch {
-    throw new AppError('malformed_body', { internal: 'SAMLRequest is not deflated base64' })
-  }
-  const tree = parseXmlTree(xml, MAX_SAML_RESPONSE_BYTES)
-  if (!tree.ok) throw new AppError('malformed_body', { internal: tree.failure })
-  const root = tree.value
-  const issuer = childElements(root, SAML_ASSERTION_NS, 'Issuer')[0]
-  return {
-    id: attributeValue(root, 'ID') ?? '',
-    acsUrl: attributeValue(root, 'AssertionConsumerServiceURL') ?? '',
-    audience: issuer ? textContent(issuer).trim() : '',
-  }
+  const read = parseAuthnRequest(samlRequest)
+  if (!read.ok) throw new AppError('malformed_body', { internal: read.failure })
+  return { id: read.value.id, acsUrl: read.value.acsUrl, audience: read.value.issuer }
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()

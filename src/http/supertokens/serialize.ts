@@ -1,10 +1,10 @@
 import { AppError } from '../../domain/errors'
 import type { SamlConnection } from '../../domain/saml-connection'
 import { spUrls } from '../../domain/sp-urls'
-import { base64ToBytes, toPem } from '../../saml/certificate'
 import type { SignInProfile } from '../../services/profile'
 import type { SupertokensClientInput } from '../../services/supertokens-clients'
 import type { StSamlClient, StUpsertClient, StUserInfo } from './schemas'
+import { base64ToBytes, toPem } from '../../saml'
 
 /**
  * Decodes `metadataXML` as the core does (java.util.Base64's basic decoder): standard alphabet,

@@ -1,7 +1,7 @@
-import { DIGEST_SHA256, ENVELOPED_SIGNATURE, EXC_C14N, RSA_SHA256, XMLDSIG_NS } from '../../saml/algorithms'
-import { toBareBase64 } from '../../saml/certificate'
-import { canonicalize, parseXmlTree } from '../../saml/c14n'
-import { MAX_SAML_RESPONSE_BYTES } from '../../saml/limits'
+import { DIGEST_SHA256, ENVELOPED_SIGNATURE, EXC_C14N, RSA_SHA256, XMLDSIG_NS } from './algorithms'
+import { toBareBase64 } from './certificate'
+import { canonicalize, parseXmlTree } from './c14n'
+import { MAX_SAML_RESPONSE_BYTES } from './limits'
 
 const b64 = (bytes: ArrayBuffer | Uint8Array) => {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
@@ -21,7 +21,7 @@ function canonicalOf(xml: string): string {
 /**
  * Signs a standalone SAML Assertion (which must declare every namespace it uses) with an
  * enveloped RSA-SHA256 / exclusive-c14n signature placed right after its Issuer, as IdPs do.
- * Used by the development IdP only; the SP side never signs XML.
+ * IdP-side signing: used by the development IdP only; the SP side never signs XML.
  */
 export async function signAssertionXml(assertionXml: string, assertionId: string, key: CryptoKey, certificatePem: string): Promise<string> {
   const enc = new TextEncoder()

@@ -1,0 +1,40 @@
+import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './c14n'
+import { SAML_ASSERTION_NS } from './conditions'
+import { fail, ok, type Result, type SamlFailure } from './failures'
+import { MAX_SAML_RESPONSE_BYTES } from './limits'
+import { decodeSamlResponse, SAML_PROTOCOL_NS } from './response'
+
+/** What a Response says about where it comes from and goes to, read before anything is verified. */
+export interface UnverifiedResponse {
+  /** The Response's Issuer, else its Assertion's. */
+  issuer: string | null
+  /** Every SubjectConfirmationData Recipient, in document order, without repeats. */
+  recipients: string[]
+}
+
+/**
+ * Decodes and parses a SAMLResponse (no DTD, no entities, bounded size and depth) just far enough
+ * to route it. Nothing read here is trusted: it only chooses which connection's certificates and
+ * which ACS URL the full verification (`verifySamlResponse`) then insists on.
+ */
+export function readResponseRouting(samlResponse: string): Result<UnverifiedResponse, SamlFailure> {
+  const xml = decodeSamlResponse(samlResponse)
+  if (!xml.ok) return xml
+  const tree = parseXmlTree(xml.value, MAX_SAML_RESPONSE_BYTES)
+  if (!tree.ok) return tree
+  const root = tree.value
+  if (root.namespaceUri !== SAML_PROTOCOL_NS || root.localName !== 'Response') return fail({ reason: 'not_saml_response', got: root.localName })
+
+  const issuerOf = (el: XmlElementNode) => {
+    const found = childElements(el, SAML_ASSERTION_NS, 'Issuer')[0]
+    return found ? textContent(found).trim() || null : null
+  }
+  const assertion = childElements(root, SAML_ASSERTION_NS, 'Assertion')[0]
+  const recipients = new Set<string>()
+  for (const el of descendantElements(root)) {
+    if (el.namespaceUri !== SAML_ASSERTION_NS || el.localName !== 'SubjectConfirmationData') continue
+    const recipient = attributeValue(el, 'Recipient')
+    if (recipient && recipients.size < 10) recipients.add(recipient)
+  }
+  return ok({ issuer: issuerOf(root) ?? (assertion ? issuerOf(assertion) : null), recipients: [...recipients] })
+}

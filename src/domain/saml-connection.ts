@@ -35,6 +35,8 @@ export const SamlConnectionSchema = z.object({
   domains: z.array(z.string()),
   idpEntityId: z.string().nullable(),
   idpSsoUrl: z.string().nullable(),
+  /** How AuthnRequests reach the SSO URL: HTTP-Redirect, or HTTP-POST for POST-only IdPs. */
+  idpSsoBinding: z.enum(['redirect', 'post']),
   idpCertificates: z.array(IdpCertificateSchema),
   idpMetadataUrl: z.string().nullable(),
   idpMetadata: z.string().nullable(),
@@ -77,6 +79,7 @@ export const DEFAULT_CONNECTION: Omit<
   domains: [],
   idpEntityId: null,
   idpSsoUrl: null,
+  idpSsoBinding: 'redirect',
   idpCertificates: [],
   idpMetadataUrl: null,
   idpMetadata: null,

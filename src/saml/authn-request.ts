@@ -3,6 +3,7 @@ import { attributeValue, childElements, parseXmlTree, textContent } from './c14n
 import { SAML_ASSERTION_NS } from './conditions'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_SAML_RESPONSE_BYTES } from './limits'
+import { signEnvelopedXml } from './sign'
 import { escapeXml } from './xml-escape'
 
 export const SIG_ALG_RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'
@@ -48,6 +49,20 @@ export async function encodeRedirect(ssoUrl: string, xml: string, relayState: st
     query += `&Signature=${encodeURIComponent(toBase64(new Uint8Array(sig)))}`
   }
   return `${ssoUrl}${ssoUrl.includes('?') ? '&' : '?'}${query}`
+}
+
+/**
+ * The HTTP-POST binding (SAML Bindings §3.5): the AuthnRequest as plain base64 form fields for an
+ * auto-submitting form; when a key is given, it carries an enveloped XML signature instead.
+ */
+export async function encodePost(
+  xml: string,
+  requestId: string,
+  relayState: string,
+  signing: { key: CryptoKey; certificatePem: string } | null,
+): Promise<{ SAMLRequest: string; RelayState: string }> {
+  const body = signing ? await signEnvelopedXml(xml, requestId, signing.key, signing.certificatePem) : xml
+  return { SAMLRequest: toBase64(new TextEncoder().encode(body)), RelayState: relayState }
 }
 
 /** Imports a PKCS#8 PEM RSA key for RSA-SHA256 signing. */

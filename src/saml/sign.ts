@@ -19,11 +19,12 @@ function canonicalOf(xml: string): string {
 }
 
 /**
- * Signs a standalone SAML Assertion (which must declare every namespace it uses) with an
- * enveloped RSA-SHA256 / exclusive-c14n signature placed right after its Issuer, as IdPs do.
- * IdP-side signing: used by the development IdP only; the SP side never signs XML.
+ * Signs a standalone SAML element (an Assertion, or an AuthnRequest for the HTTP-POST binding;
+ * it must declare every namespace it uses) with an enveloped RSA-SHA256 / exclusive-c14n
+ * signature placed right after its saml:Issuer (SAML Core §5.4.1).
+ * Used by the development IdP for assertions and by the SP for POST-binding AuthnRequests.
  */
-export async function signAssertionXml(assertionXml: string, assertionId: string, key: CryptoKey, certificatePem: string): Promise<string> {
+export async function signEnvelopedXml(assertionXml: string, assertionId: string, key: CryptoKey, certificatePem: string): Promise<string> {
   const enc = new TextEncoder()
   const digest = b64(await crypto.subtle.digest('SHA-256', enc.encode(canonicalOf(assertionXml))))
   const signedInfo =

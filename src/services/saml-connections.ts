@@ -26,6 +26,7 @@ export interface ConnectionChanges {
   domains?: string[]
   idpEntityId?: string | null
   idpSsoUrl?: string | null
+  idpSsoBinding?: SamlConnection['idpSsoBinding']
   /** Raw certificates (PEM or base64); the first is the primary one. */
   idpCertificates?: string[] | null
   idpMetadataUrl?: string | null
@@ -64,6 +65,7 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
     domains: ch.domains === undefined ? base.domains : [...new Set(ch.domains)],
     idpEntityId: defined(ch.idpEntityId, base.idpEntityId),
     idpSsoUrl: defined(ch.idpSsoUrl, base.idpSsoUrl),
+    idpSsoBinding: defined(ch.idpSsoBinding, base.idpSsoBinding),
     idpMetadataUrl: defined(ch.idpMetadataUrl, base.idpMetadataUrl),
     idpMetadata: defined(ch.idpMetadata, base.idpMetadata),
     organizationId: ch.organizationId === '' ? null : defined(ch.organizationId, base.organizationId),
@@ -99,7 +101,10 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
       : null
   if (metadata) {
     next.idpEntityId = metadata.entityId
-    if (metadata.ssoUrl) next.idpSsoUrl = metadata.ssoUrl
+    if (metadata.ssoUrl) {
+      next.idpSsoUrl = metadata.ssoUrl
+      next.idpSsoBinding = metadata.ssoBinding ?? 'redirect'
+    }
     if (metadata.certificates.length) next.idpCertificates = metadata.certificates
   }
 

@@ -8,6 +8,7 @@ import {
   AUTHN_REQUEST_TTL_MS,
   buildAuthnRequest,
   buildSpMetadata,
+  encodePost,
   encodeRedirect,
   readResponseRouting,
   verifySamlResponse,
@@ -88,15 +89,18 @@ export interface StartedSignIn {
   redirectUrl: string
   relayState: string
   requestId: string
+  /** For IdPs whose SSO URL takes HTTP-POST: the form the browser must post (when the caller allows it). */
+  post: { action: string; fields: Record<string, string> } | null
 }
 
 /**
- * SP-initiated sign-in: builds the AuthnRequest, remembers it under a fresh RelayState,
- * and returns the IdP URL to send the browser to (HTTP-Redirect binding).
+ * SP-initiated sign-in: builds the AuthnRequest, remembers it under a fresh RelayState, and
+ * returns the IdP URL to send the browser to (HTTP-Redirect binding), or for a POST-only IdP and
+ * a caller that can render a form (`allowPost`), the form to post (HTTP-POST binding).
  */
 export async function startSignIn(
   deps: Deps,
-  p: { connection: SamlConnection; redirectUri: string; state: string | null; origin: string; acsUrl?: string },
+  p: { connection: SamlConnection; redirectUri: string; state: string | null; origin: string; acsUrl?: string; allowPost?: boolean },
 ): Promise<StartedSignIn> {
   const conn = p.connection
   checkRedirectUri(conn, p.redirectUri)
@@ -106,20 +110,23 @@ export async function startSignIn(
   const now = deps.clock()
   const requestId = `_${randomBase62(32)}`
   const relayState = newOpaqueToken(24)
-  let signingKey: CryptoKey | null = null
+  let keys: Awaited<ReturnType<Deps['spKeys']>> = null
   if (conn.enableRequestSigning) {
-    const keys = await deps.spKeys()
+    keys = await deps.spKeys()
     if (!keys) throw new AppError('internal', { internal: 'request signing is on but SP_PRIVATE_KEY / SP_CERTIFICATE are not set' })
-    signingKey = keys.privateKey
   }
   const xml = buildAuthnRequest({ id: requestId, issueInstant: now, destination: conn.idpSsoUrl, acsUrl, spEntityId: sp.spEntityId, forceAuthn: conn.forceAuthn })
-  const redirectUrl = await encodeRedirect(conn.idpSsoUrl, xml, relayState, signingKey)
+  const redirectUrl = await encodeRedirect(conn.idpSsoUrl, xml, relayState, keys?.privateKey ?? null)
+  const post =
+    p.allowPost && conn.idpSsoBinding === 'post'
+      ? { action: conn.idpSsoUrl, fields: await encodePost(xml, requestId, relayState, keys ? { key: keys.privateKey, certificatePem: keys.certificatePem } : null) }
+      : null
   await deps.requests.putLoginRequest(
     relayState,
     { v: 1, connectionId: conn.id, requestId, redirectUri: p.redirectUri, state: p.state, acsUrl, expiresAt: now + AUTHN_REQUEST_TTL_MS },
     now,
   )
-  return { redirectUrl, relayState, requestId }
+  return { redirectUrl, relayState, requestId, post }
 }
 
 export interface CompletedSignIn {

@@ -23,6 +23,7 @@ describe('POST /v1/saml_connections', () => {
       domains: ['acme.com'],
       idp_entity_id: null,
       idp_sso_url: null,
+      idp_sso_binding: 'redirect',
       idp_certificate: null,
       idp_certificate_issued_at: null,
       idp_certificate_expires_at: null,

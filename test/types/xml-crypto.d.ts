@@ -22,6 +22,8 @@ declare module 'xml-crypto' {
     addReference(reference: Reference): void
     computeSignature(xml: string, options?: ComputeSignatureOptions): void
     getSignedXml(): string
+    loadSignature(signature: string): void
+    checkSignature(xml: string): boolean
   }
   export class ExclusiveCanonicalization {
     process(node: unknown, options: { inclusiveNamespacesPrefixList?: string[]; ancestorNamespaces?: unknown[] }): unknown

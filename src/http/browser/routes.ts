@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { html } from 'hono/html'
 import { AppError } from '../../domain/errors'
 import { SAML_CONNECTION_ID } from '../../domain/ids'
 import { digestsEqual, sha256Hex } from '../../domain/secrets'
@@ -16,6 +17,14 @@ import { buildSpMetadata } from '../../saml'
 const param = (v: string | undefined, name: string, maxLength = 4096): string => {
   if (!v || v.length > maxLength) throw new AppError('invalid_input', { issues: [{ param: name, kind: v ? 'value' : 'missing' }] })
   return v
+}
+
+/** The HTTP-POST binding's page: a form the browser submits at once (a button without JavaScript). */
+function autoPostForm(action: string, fields: Record<string, string>) {
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing in…</title></head>
+<body onload="document.forms[0].submit()"><form method="post" action="${action}">${Object.entries(fields).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
+  )}<noscript><button type="submit">Continue to your identity provider</button></noscript></form></body></html>`
 }
 
 /** Appends code and state to a redirect URI, keeping its own query and fragment. */
@@ -59,7 +68,8 @@ export function browserRoutes() {
       if (!connectionId) throw new AppError('invalid_client', { internal: `no connection for ${domain}` })
     }
     const connection = await loadUsableConnection(deps, connectionId)
-    const started = await startSignIn(deps, { connection, redirectUri, state, origin: c.var.origin })
+    const started = await startSignIn(deps, { connection, redirectUri, state, origin: c.var.origin, allowPost: true })
+    if (started.post) return c.html(autoPostForm(started.post.action, started.post.fields))
     return c.redirect(started.redirectUrl, 302)
   })
 

@@ -16,6 +16,7 @@ const optionalFlag = z.boolean().nullish()
 const idpAndSettingsFields = {
   idp_entity_id: z.string().min(1).max(1024).nullish(),
   idp_sso_url: HttpUrlSchema.nullish(),
+  idp_sso_binding: z.enum(['redirect', 'post']).nullish().openapi({ description: 'saml-edge extension: how AuthnRequests reach idp_sso_url (set from metadata when it is given).' }),
   idp_certificate: Certificate.nullish(),
   idp_certificates: z.array(Certificate).max(10).nullish().openapi({ description: 'Sent by @clerk/backend; the first is the primary certificate.' }),
   idp_metadata_url: HttpUrlSchema.nullish().openapi({ description: 'Fetched and parsed; takes priority over the individual idp_* fields.' }),
@@ -84,6 +85,7 @@ export const ClerkSamlConnectionSchema = z
     domains: z.array(z.string()),
     idp_entity_id: Nullable(z.string()),
     idp_sso_url: Nullable(z.string()),
+    idp_sso_binding: z.enum(['redirect', 'post']),
     idp_certificate: Nullable(z.string()),
     idp_certificate_issued_at: Nullable(z.number().int()),
     idp_certificate_expires_at: Nullable(z.number().int()),

@@ -19,6 +19,7 @@ function sharedChanges(b: CreateBody | UpdateBody): ConnectionChanges {
   return {
     idpEntityId: b.idp_entity_id,
     idpSsoUrl: b.idp_sso_url,
+    idpSsoBinding: b.idp_sso_binding ?? undefined,
     idpCertificates: b.idp_certificates === null && b.idp_certificate === undefined ? null : certificates,
     idpMetadataUrl: b.idp_metadata_url,
     idpMetadata: b.idp_metadata,
@@ -89,6 +90,7 @@ export function toClerkConnection(c: SamlConnection, origin: string): ClerkSamlC
     domains: c.domains,
     idp_entity_id: c.idpEntityId,
     idp_sso_url: c.idpSsoUrl,
+    idp_sso_binding: c.idpSsoBinding,
     idp_certificate: primary?.certificate ?? null,
     idp_certificate_issued_at: primary?.issuedAt ?? null,
     idp_certificate_expires_at: primary?.expiresAt ?? null,

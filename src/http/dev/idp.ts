@@ -9,7 +9,7 @@ import {
   importSigningKey,
   parseAuthnRequest,
   SAML_ASSERTION_NS,
-  signAssertionXml,
+  signEnvelopedXml,
   toBareBase64,
 } from '../../saml'
 import type { AppEnv } from '../env'
@@ -54,7 +54,7 @@ async function buildSignedResponse(env: AppEnv['Bindings'], origin: string, f: R
     `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="_s${randomBase62(16)}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
     `<saml:AttributeStatement>${attr('email', f.email)}${attr('firstName', f.first_name)}${attr('lastName', f.last_name)}${attr('groups', f.groups)}</saml:AttributeStatement>` +
     `</saml:Assertion>`
-  const signed = await signAssertionXml(assertion, assertionId, await importSigningKey(keyPem), certPem)
+  const signed = await signEnvelopedXml(assertion, assertionId, await importSigningKey(keyPem), certPem)
   return (
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="${SAML_ASSERTION_NS}" ID="_r${randomBase62(30)}" Version="2.0" IssueInstant="${iso(now)}" Destination="${escapeXml(f.acs ?? '')}"${irt}>` +
     `<saml:Issuer>${issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${signed}</samlp:Response>`

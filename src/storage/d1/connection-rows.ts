@@ -3,7 +3,7 @@ import { SamlConnectionSchema, type SamlConnection } from '../../domain/saml-con
 /** Column list shared by every SELECT, so row mapping and queries cannot drift apart. */
 export const CONNECTION_COLUMNS = [
   'id', 'instance_id', 'app_id', 'tenant_id', 'client_id', 'name', 'name_lower', 'provider', 'domains_json',
-  'idp_entity_id', 'idp_sso_url', 'idp_certificates_json', 'idp_metadata_url', 'idp_metadata', 'organization_id',
+  'idp_entity_id', 'idp_sso_url', 'idp_sso_binding', 'idp_certificates_json', 'idp_metadata_url', 'idp_metadata', 'organization_id',
   'attribute_mapping_json', 'active', 'sync_user_attributes', 'allow_subdomains', 'allow_idp_initiated',
   'disable_additional_identifications', 'allow_organization_account_linking', 'force_authn', 'login_hint_json',
   'enable_request_signing', 'allow_sha1', 'redirect_uris_json', 'default_redirect_uri', 'client_secret_hash',
@@ -29,6 +29,7 @@ export function fromRow(r: ConnectionRow): SamlConnection {
     domains: JSON.parse(String(r.domains_json)),
     idpEntityId: r.idp_entity_id,
     idpSsoUrl: r.idp_sso_url,
+    idpSsoBinding: r.idp_sso_binding,
     idpCertificates: JSON.parse(String(r.idp_certificates_json)),
     idpMetadataUrl: r.idp_metadata_url,
     idpMetadata: r.idp_metadata,
@@ -66,6 +67,7 @@ export function toRow(c: SamlConnection): ConnectionRow {
     domains_json: JSON.stringify(c.domains),
     idp_entity_id: c.idpEntityId,
     idp_sso_url: c.idpSsoUrl,
+    idp_sso_binding: c.idpSsoBinding,
     idp_certificates_json: JSON.stringify(c.idpCertificates),
     idp_metadata_url: c.idpMetadataUrl,
     idp_metadata: c.idpMetadata,

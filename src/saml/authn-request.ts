@@ -1,4 +1,5 @@
 import { deflateSync, inflateSync } from 'fflate'
+import { bytesToBase64 } from './certificate'
 import { attributeValue, childElements, parseXmlTree, textContent } from './c14n'
 import { SAML_ASSERTION_NS } from './conditions'
 import { fail, ok, type Result, type SamlFailure } from './failures'
@@ -30,23 +31,17 @@ export function buildAuthnRequest(r: AuthnRequestInput): string {
   ].join('')
 }
 
-const toBase64 = (bytes: Uint8Array): string => {
-  let bin = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(bin)
-}
-
 /**
  * The HTTP-Redirect binding (SAML Bindings §3.4.4): raw DEFLATE, base64, URL-encoded, and when a
  * key is given, an RSA-SHA256 signature over `SAMLRequest=…&RelayState=…&SigAlg=…`.
  */
 export async function encodeRedirect(ssoUrl: string, xml: string, relayState: string, signingKey: CryptoKey | null): Promise<string> {
-  const samlRequest = toBase64(deflateSync(new TextEncoder().encode(xml)))
+  const samlRequest = bytesToBase64(deflateSync(new TextEncoder().encode(xml)))
   let query = `SAMLRequest=${encodeURIComponent(samlRequest)}&RelayState=${encodeURIComponent(relayState)}`
   if (signingKey) {
     query += `&SigAlg=${encodeURIComponent(SIG_ALG_RSA_SHA256)}`
     const sig = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', signingKey, new TextEncoder().encode(query))
-    query += `&Signature=${encodeURIComponent(toBase64(new Uint8Array(sig)))}`
+    query += `&Signature=${encodeURIComponent(bytesToBase64(sig))}`
   }
   return `${ssoUrl}${ssoUrl.includes('?') ? '&' : '?'}${query}`
 }
@@ -62,7 +57,7 @@ export async function encodePost(
   signing: { key: CryptoKey; certificatePem: string } | null,
 ): Promise<{ SAMLRequest: string; RelayState: string }> {
   const body = signing ? await signEnvelopedXml(xml, requestId, signing.key, signing.certificatePem) : xml
-  return { SAMLRequest: toBase64(new TextEncoder().encode(body)), RelayState: relayState }
+  return { SAMLRequest: bytesToBase64(new TextEncoder().encode(body)), RelayState: relayState }
 }
 
 /** Imports a PKCS#8 PEM RSA key for RSA-SHA256 signing. */

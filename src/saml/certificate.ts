@@ -9,6 +9,14 @@ export const toBareBase64 = (input: string): string =>
 export const toPem = (bare: string): string =>
   `-----BEGIN CERTIFICATE-----\n${bare.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END CERTIFICATE-----`
 
+/** Standard base64 of bytes, in chunks so large inputs do not overflow the argument list. */
+export function bytesToBase64(bytes: Uint8Array | ArrayBuffer): string {
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
+  let bin = ''
+  for (let i = 0; i < u8.length; i += 0x8000) bin += String.fromCharCode(...u8.subarray(i, i + 0x8000))
+  return btoa(bin)
+}
+
 export function base64ToBytes(b64: string): Uint8Array | null {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 === 1) return null
   try {

@@ -6,7 +6,7 @@ export { verifySamlResponse, decodeSamlResponse, SAML_PROTOCOL_NS } from './resp
 export type { SamlResponseConfig, SamlResponseInput, VerifiedAssertion } from './response'
 export { readResponseRouting, type UnverifiedResponse } from './response-routing'
 export { parseIdpMetadata, BINDING_POST, BINDING_REDIRECT, type IdpMetadata } from './metadata'
-export { parseCertificate, toBareBase64, toPem, base64ToBytes, type ParsedCertificate } from './certificate'
+export { parseCertificate, toBareBase64, toPem, base64ToBytes, bytesToBase64, type ParsedCertificate } from './certificate'
 export { buildAuthnRequest, encodePost, encodeRedirect, importSigningKey, parseAuthnRequest, SIG_ALG_RSA_SHA256 } from './authn-request'
 export { buildSpMetadata, NAMEID_FORMATS } from './sp-metadata'
 export { signEnvelopedXml } from './sign'

@@ -1,14 +1,7 @@
 import { DIGEST_SHA256, ENVELOPED_SIGNATURE, EXC_C14N, RSA_SHA256, XMLDSIG_NS } from './algorithms'
-import { toBareBase64 } from './certificate'
+import { bytesToBase64, toBareBase64 } from './certificate'
 import { canonicalize, parseXmlTree } from './c14n'
 import { MAX_SAML_RESPONSE_BYTES } from './limits'
-
-const b64 = (bytes: ArrayBuffer | Uint8Array) => {
-  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
-  let s = ''
-  for (const b of u8) s += String.fromCharCode(b)
-  return btoa(s)
-}
 
 function canonicalOf(xml: string): string {
   const tree = parseXmlTree(xml, MAX_SAML_RESPONSE_BYTES)
@@ -26,12 +19,12 @@ function canonicalOf(xml: string): string {
  */
 export async function signEnvelopedXml(assertionXml: string, assertionId: string, key: CryptoKey, certificatePem: string): Promise<string> {
   const enc = new TextEncoder()
-  const digest = b64(await crypto.subtle.digest('SHA-256', enc.encode(canonicalOf(assertionXml))))
+  const digest = bytesToBase64(await crypto.subtle.digest('SHA-256', enc.encode(canonicalOf(assertionXml))))
   const signedInfo =
     `<ds:SignedInfo xmlns:ds="${XMLDSIG_NS}"><ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/><ds:SignatureMethod Algorithm="${RSA_SHA256}"/>` +
     `<ds:Reference URI="#${assertionId}"><ds:Transforms><ds:Transform Algorithm="${ENVELOPED_SIGNATURE}"/><ds:Transform Algorithm="${EXC_C14N}"/></ds:Transforms>` +
     `<ds:DigestMethod Algorithm="${DIGEST_SHA256}"/><ds:DigestValue>${digest}</ds:DigestValue></ds:Reference></ds:SignedInfo>`
-  const signature = b64(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, enc.encode(canonicalOf(signedInfo))))
+  const signature = bytesToBase64(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, enc.encode(canonicalOf(signedInfo))))
   const element =
     `<ds:Signature xmlns:ds="${XMLDSIG_NS}">${signedInfo}<ds:SignatureValue>${signature}</ds:SignatureValue>` +
     `<ds:KeyInfo><ds:X509Data><ds:X509Certificate>${toBareBase64(certificatePem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>`

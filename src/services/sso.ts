@@ -224,7 +224,7 @@ export async function completeSignIn(deps: Deps, p: CompleteSignInInput): Promis
 }
 
 /** Issues a one-time code for a finished sign-in: the payload in KV, single use enforced in D1. */
-export async function issueCode(deps: Deps, done: CompletedSignIn): Promise<string> {
+async function issueCode(deps: Deps, done: CompletedSignIn): Promise<string> {
   const now = deps.clock()
   const code = newOpaqueToken(32)
   await deps.requests.putCode(
@@ -233,6 +233,17 @@ export async function issueCode(deps: Deps, done: CompletedSignIn): Promise<stri
     now,
   )
   return code
+}
+
+/**
+ * Finishes a verified sign-in: issues its one-time code and returns where to send the browser,
+ * the redirect URI with `code` (and `state`) added to its own query; values are encoded once.
+ */
+export async function redirectWithCode(deps: Deps, done: CompletedSignIn): Promise<string> {
+  const url = new URL(done.redirectUri)
+  url.searchParams.set('code', await issueCode(deps, done))
+  if (done.state !== null) url.searchParams.set('state', done.state)
+  return url.toString()
 }
 
 /**

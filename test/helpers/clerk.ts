@@ -1,14 +1,9 @@
 import { env, SELF } from 'cloudflare:test'
 import { assertDocumentedResponse } from './openapi'
+import { sha256Hex } from '../../src/domain/secrets'
 
 export const ORIGIN = 'http://saml-edge.test'
 export const DEV_SECRET_KEY = 'sk_test_local_development_key'
-
-/** SHA-256 hex, as the service stores keys. */
-async function sha256Hex(s: string): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s))
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 /** A fresh instance with its own Clerk secret key, so tests never share connections. */
 export async function newInstance(): Promise<{ instanceId: string; secretKey: string }> {

@@ -15,13 +15,9 @@ import {
   stClient,
   uniqueEntityId,
 } from './helpers'
+import { sha256Hex } from '../../src/domain/secrets'
 
 const CALLBACK = 'https://app.example.com/auth/callback/saml'
-
-async function sha256Hex(s: string): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s))
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 // saml-edge extensions on the client JSON: the per-connection SP URLs an admin gives the IdP.
 const SP_URLS = {

@@ -2,6 +2,7 @@ import { env, SELF } from 'cloudflare:test'
 import idpCertPem from '../fixtures/keys/idp.cert.pem?raw'
 import rolloverCertPem from '../fixtures/keys/idp-rollover.cert.pem?raw'
 import { assertDocumentedResponse } from '../helpers/openapi'
+import { sha256Hex } from '../../src/domain/secrets'
 
 export { idpCertPem, rolloverCertPem }
 
@@ -12,11 +13,6 @@ export const LOCAL_INSTANCE_ID = 'ins_local'
 
 export const BINDING_REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect'
 export const BINDING_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'
-
-async function sha256Hex(s: string): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s))
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 const randomId = (prefix: string) => `${prefix}${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`
 export const newTenantId = () => randomId('t-')

@@ -6,7 +6,7 @@ import { digestsEqual, sha256Hex } from '../../domain/secrets'
 import { spUrls } from '../../domain/sp-urls'
 import { authenticateKey } from '../../services/api-keys'
 import { loadConnectionAtEdge } from '../../services/edge-sync'
-import { completeSignIn, exchangeCode, issueCode, loadUsableConnection, startSignIn } from '../../services/sso'
+import { completeSignIn, exchangeCode, loadUsableConnection, redirectWithCode, startSignIn } from '../../services/sso'
 import type { AppEnv } from '../env'
 import { toAppError } from '../to-app-error'
 import { renderBrowserError } from './errors'
@@ -25,14 +25,6 @@ function autoPostForm(action: string, fields: Record<string, string>) {
 <body onload="document.forms[0].submit()"><form method="post" action="${action}">${Object.entries(fields).map(
     ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
   )}<noscript><button type="submit">Continue to your identity provider</button></noscript></form></body></html>`
-}
-
-/** Appends code and state to a redirect URI, keeping its own query and fragment. */
-export function withCode(redirectUri: string, code: string, state: string | null): string {
-  const url = new URL(redirectUri)
-  url.searchParams.set('code', code)
-  if (state !== null) url.searchParams.set('state', state)
-  return url.toString()
 }
 
 /** The endpoints IdPs and browsers call: SP metadata, login start, ACS, and the code exchange. */
@@ -83,8 +75,7 @@ export function browserRoutes() {
       relayState: fields.RelayState || null,
       origin: c.var.origin,
     })
-    const code = await issueCode(c.var.deps, done)
-    return c.redirect(withCode(done.redirectUri, code, done.state), 302)
+    return c.redirect(await redirectWithCode(c.var.deps, done), 302)
   })
 
   // Back channel: the app exchanges the one-time code for the profile, authenticated by the

@@ -5,6 +5,7 @@ import { randomBase62 } from '../../domain/ids'
 import {
   BINDING_POST,
   BINDING_REDIRECT,
+  bytesToBase64,
   escapeXml,
   importSigningKey,
   parseAuthnRequest,
@@ -90,7 +91,7 @@ export function devIdpRoutes() {
     const f = Object.fromEntries(new URLSearchParams(await c.req.text())) as Record<string, string>
     if (!f.acs?.startsWith(`${c.var.origin}/`)) throw new AppError('invalid_client')
     const response = await buildSignedResponse(c.env, c.var.origin, f)
-    const samlResponse = btoa(String.fromCharCode(...new TextEncoder().encode(response)))
+    const samlResponse = bytesToBase64(new TextEncoder().encode(response))
     return c.html(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Posting to the SP</title></head>
 <body onload="document.forms[0].submit()"><form method="post" action="${f.acs}">
 <input type="hidden" name="SAMLResponse" value="${samlResponse}">${f.relay_state ? html`<input type="hidden" name="RelayState" value="${f.relay_state}">` : ''}

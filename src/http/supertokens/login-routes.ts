@@ -11,8 +11,8 @@ import {
   findClientByIssuer,
   findTenantClient,
   isInScope,
-  issueCode,
   loadUsableClient,
+  redirectWithCode,
   readUnverifiedResponse,
   startSignIn,
 } from '../../services/sso'
@@ -34,7 +34,7 @@ import {
   StUserBody,
   StUserResponse,
 } from './schemas'
-import { toStRedirectUri, toStUserInfo } from './serialize'
+import { toStUserInfo } from './serialize'
 
 const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
 const textErrors = (...statuses: number[]) =>
@@ -135,8 +135,7 @@ export function supertokensLoginApi() {
         resolveIdpInitiated: () => findClientByIssuer(deps, scope, unverified.issuer),
         idpInitiatedAcsUrl: (conn) => pickIdpInitiatedAcsUrl(unverified.recipients, conn, scope.tenantId),
       })
-      const code = await issueCode(deps, done)
-      return c.json({ status: 'OK' as const, redirectURI: toStRedirectUri(done.redirectUri, code, done.state) }, 200, JSON_UTF8)
+      return c.json({ status: 'OK' as const, redirectURI: await redirectWithCode(deps, done) }, 200, JSON_UTF8)
     })
     .openapi(userRoute, async (c) => {
       const b = c.req.valid('json')

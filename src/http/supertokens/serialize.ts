@@ -54,18 +54,6 @@ export function toStClient(c: SamlConnection, origin: string, opts: { clientSecr
   }
 }
 
-/**
- * The login's redirect URI with `code` (and `state`, when the login had one) in its query; its own
- * query and fragment are kept. Values are encoded once, as URLSearchParams does; the core encodes
- * them twice (docs/compat/supertokens.md).
- */
-export function toStRedirectUri(redirectUri: string, code: string, state: string | null): string {
-  const url = new URL(redirectUri)
-  url.searchParams.set('code', code)
-  if (state !== null) url.searchParams.set('state', state)
-  return url.toString()
-}
-
 const SUB_CLAIMS = ['NameID', 'http://schemas.microsoft.com/identity/claims/objectidentifier', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name']
 const EMAIL_CLAIMS = ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'mail', 'email']
 

@@ -1,4 +1,5 @@
 import { AppError } from '../domain/errors'
+import { readCappedText } from './read-capped'
 import { MAX_METADATA_BYTES, METADATA_FETCH_MAX_REDIRECTS, METADATA_FETCH_TIMEOUT_MS } from '../saml'
 
 const failed = (internal: string) => new AppError('idp_metadata_fetch_failed', { internal })
@@ -48,27 +49,9 @@ function checkTarget(raw: string, development: boolean): URL {
 async function readCapped(res: Response, limit: number): Promise<string> {
   const declared = Number(res.headers.get('content-length') ?? '0')
   if (declared > limit) throw failed(`declared ${declared} bytes`)
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const parts: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel()
-      throw failed(`body over ${limit} bytes`)
-    }
-    parts.push(value)
-  }
-  const all = new Uint8Array(size)
-  let at = 0
-  for (const p of parts) {
-    all.set(p, at)
-    at += p.byteLength
-  }
-  return new TextDecoder().decode(all)
+  const text = await readCappedText(res.body, limit)
+  if (text === null) throw failed(`body over ${limit} bytes`)
+  return text
 }
 
 /**

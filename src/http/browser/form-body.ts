@@ -1,13 +1,13 @@
 import { AppError } from '../../domain/errors'
 import { MAX_SAML_RESPONSE_BYTES } from '../../saml'
+import { readCappedText } from '../../services/read-capped'
 
 /** Reads a urlencoded or JSON body with a size cap, as IdPs and back-channel callers send them. */
 export async function readFields(req: Request): Promise<Record<string, string>> {
   const limit = MAX_SAML_RESPONSE_BYTES * 2
   if (Number(req.headers.get('content-length') ?? '0') > limit) throw new AppError('body_too_large')
-  const buf = await req.arrayBuffer()
-  if (buf.byteLength > limit) throw new AppError('body_too_large')
-  const text = new TextDecoder().decode(buf)
+  const text = await readCappedText(req.body, limit)
+  if (text === null) throw new AppError('body_too_large')
   const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
   if (type === 'application/json') {
     let v: unknown

@@ -1,5 +1,6 @@
 import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
+import { readCappedText } from '../../services/read-capped'
 import type { AppEnv } from '../env'
 
 // Hono caches each body read as a promise; seeding it lets the zod validators parse our checked copy.
@@ -20,9 +21,8 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'DELETE') return next()
   const declared = Number(c.req.header('content-length') ?? '0')
   if (declared > MAX_BODY_BYTES) throw new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
-  const buf = await c.req.raw.clone().arrayBuffer()
-  if (buf.byteLength > MAX_BODY_BYTES) throw new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
-  const text = new TextDecoder().decode(buf)
+  const text = await readCappedText(c.req.raw.clone().body, MAX_BODY_BYTES)
+  if (text === null) throw new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
   const ct = c.req.header('content-type') ?? ''
   if (text.trim() === '') {
     setCachedText(c.req, '{}')

@@ -1,32 +1,8 @@
 import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
+import { readCappedText } from '../../services/read-capped'
 import { MAX_BODY_BYTES } from '../middleware/json-body'
 import type { StEnv } from './auth'
-
-/** Reads a body as UTF-8, stopping as soon as it passes `limit` bytes (chunked bodies have no length). */
-async function readCapped(req: Request, limit: number): Promise<string> {
-  if (!req.body) return ''
-  const reader = req.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel()
-      throw new AppError('body_too_large', { meta: { limit } })
-    }
-    chunks.push(value)
-  }
-  const all = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    all.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return new TextDecoder().decode(all)
-}
 
 /**
  * Reads a SuperTokens request body the way the core does: always as JSON, whatever the
@@ -38,7 +14,8 @@ export const supertokensJsonBody = createMiddleware<StEnv>(async (c, next) => {
   if (c.req.method !== 'POST' && c.req.method !== 'PUT') return next()
   const declared = Number(c.req.header('content-length') ?? '0')
   if (declared > MAX_BODY_BYTES) throw new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
-  const text = await readCapped(c.req.raw, MAX_BODY_BYTES)
+  const text = await readCappedText(c.req.raw.body, MAX_BODY_BYTES)
+  if (text === null) throw new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
   let value: unknown
   try {
     value = JSON.parse(text)

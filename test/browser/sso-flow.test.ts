@@ -1,25 +1,12 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { makeSignedResponse, toBase64, type ResponseOptions, type SignTarget } from '../helpers/test-idp'
-import { activeConnection, APP_CALLBACK, exchange, postToAcs, startLogin } from '../helpers/sso'
+import { activeConnection, APP_CALLBACK, exchange, postToAcs, signedResponseXmlFor, startLogin } from '../helpers/sso'
 
 /** The test IdP's answer for a connection, valid now, for an SP-initiated request (or none). */
 function idpResponse(conn: Record<string, any>, entityId: string, requestId: string | null, extra: Partial<ResponseOptions> & { sign?: SignTarget } = {}) {
-  const now = Date.now()
   return toBase64(
-    makeSignedResponse({
-      responseId: `_r${crypto.randomUUID().replace(/-/g, '')}`,
-      assertionId: `_a${crypto.randomUUID().replace(/-/g, '')}`,
-      issuer: entityId,
-      responseIssuer: entityId,
-      audience: conn.sp_entity_id,
-      recipient: conn.acs_url,
-      destination: conn.acs_url,
-      inResponseTo: requestId,
-      issueInstant: now - 1000,
-      notBefore: now - 60_000,
-      notOnOrAfter: now + 300_000,
-      subjectNotOnOrAfter: now + 300_000,
+    signedResponseXmlFor(conn as { sp_entity_id: string; acs_url: string }, entityId, requestId, {
       nameId: 'ada@acme.example',
       attributes: { mail: ['ada@acme.example'], givenName: ['Ada'], sn: ['Lovelace'], groups: ['admins', 'eng'] },
       ...extra,

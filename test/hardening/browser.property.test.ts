@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { activeConnection, APP_CALLBACK } from '../helpers/sso'
-import { makeSignedResponse, toBase64, type SignTarget } from '../helpers/test-idp'
+import { activeConnection, APP_CALLBACK, signedResponseXmlFor } from '../helpers/sso'
+import { toBase64, type SignTarget } from '../helpers/test-idp'
 import {
   PROPERTY_TIMEOUT,
   anyBody,
@@ -35,18 +35,7 @@ const signed: Record<Exclude<SignTarget, 'none'>, string> = { response: '', asse
 
 function idpResponseXml(sign: SignTarget, attributes: Record<string, string[]> = { mail: ['ada@acme.example'], givenName: ['Ada'] }) {
   const now = Date.now()
-  const { connection, entityId } = ctx
-  return makeSignedResponse({
-    responseId: `_r${crypto.randomUUID().replace(/-/g, '')}`,
-    assertionId: `_a${crypto.randomUUID().replace(/-/g, '')}`,
-    issuer: entityId,
-    responseIssuer: entityId,
-    audience: connection.sp_entity_id,
-    recipient: connection.acs_url,
-    destination: connection.acs_url,
-    inResponseTo: null,
-    issueInstant: now - 1000,
-    notBefore: now - 60_000,
+  return signedResponseXmlFor(ctx.connection as { sp_entity_id: string; acs_url: string }, ctx.entityId, null, {
     notOnOrAfter: now + 600_000,
     subjectNotOnOrAfter: now + 600_000,
     nameId: 'ada@acme.example',

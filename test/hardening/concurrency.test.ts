@@ -11,8 +11,8 @@ import { drainEdgeSyncs, loadConnectionAtEdge } from '../../src/services/edge-sy
 import { createConnection, deleteConnection, updateConnection } from '../../src/services/saml-connections'
 import { upsertClient } from '../../src/services/supertokens-clients'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
-import { activeConnection, APP_CALLBACK, exchange, postToAcs, startLogin } from '../helpers/sso'
-import { makeSignedResponse, toBase64 } from '../helpers/test-idp'
+import { activeConnection, APP_CALLBACK, exchange, postToAcs, signedResponseXmlFor, startLogin } from '../helpers/sso'
+import { toBase64 } from '../helpers/test-idp'
 import { base64, idpMetadataXml, newApp, newTenantId, stClient } from '../supertokens/helpers'
 import { expectDomainRowsConsistent, snapshotInstance } from './store'
 import { captureLogs } from './wire'
@@ -159,26 +159,8 @@ describe('concurrent SuperTokens PUTs in one tenant', () => {
 })
 
 describe('concurrent sign-in steps', () => {
-  const signedFor = (connection: Record<string, any>, entityId: string, inResponseTo: string | null) => {
-    const now = Date.now()
-    return toBase64(
-      makeSignedResponse({
-        responseId: `_r${crypto.randomUUID().replace(/-/g, '')}`,
-        assertionId: `_a${crypto.randomUUID().replace(/-/g, '')}`,
-        issuer: entityId,
-        responseIssuer: entityId,
-        audience: connection.sp_entity_id,
-        recipient: connection.acs_url,
-        destination: connection.acs_url,
-        inResponseTo,
-        issueInstant: now - 1000,
-        notBefore: now - 60_000,
-        notOnOrAfter: now + 300_000,
-        subjectNotOnOrAfter: now + 300_000,
-        nameId: 'ada@acme.example',
-      }),
-    )
-  }
+  const signedFor = (connection: Record<string, any>, entityId: string, inResponseTo: string | null) =>
+    toBase64(signedResponseXmlFor(connection as { sp_entity_id: string; acs_url: string }, entityId, inResponseTo, { nameId: 'ada@acme.example' }))
 
   it('exchanging one authorization code 20 times at once: exactly one success, the rest invalid_grant', async () => {
     const { connection, entityId, secretKey } = await activeConnection()

@@ -17,7 +17,7 @@
  * - Clerk list limit=0/501, offset=-1: test/clerk/list.test.ts, "returns 400 invalid_query_parameter_value for out-of-range ...".
  */
 import { SELF } from 'cloudflare:test'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MAX_BODY_BYTES } from '../../src/http/middleware/json-body'
 import { MAX_METADATA_BYTES, MAX_SAML_RESPONSE_BYTES, MAX_XML_DEPTH, METADATA_FETCH_TIMEOUT_MS } from '../../src/saml/limits'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'

@@ -2,6 +2,7 @@ import { SELF } from 'cloudflare:test'
 import { inflateSync } from 'fflate'
 import { clerkClient, connectionInput, newInstance, ORIGIN } from './clerk'
 import { idpMetadataXml } from './keys'
+import { makeSignedResponse, type ResponseOptions, type SignOptions, type SignTarget } from './test-idp'
 
 export const APP_CALLBACK = 'https://app.example.com/sso/callback'
 
@@ -52,5 +53,33 @@ export function exchange(code: string, auth: { secretKey?: string; clientSecret?
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth.secretKey ? { authorization: `Bearer ${auth.secretKey}` } : {}) },
     body: body.toString(),
+  })
+}
+
+/**
+ * The test IdP's signed answer for a connection, valid now (fresh Response and Assertion ids), as
+ * XML; `inResponseTo` null makes it IdP-initiated. `extra` overrides any option.
+ */
+export function signedResponseXmlFor(
+  connection: { sp_entity_id: string; acs_url: string },
+  entityId: string,
+  inResponseTo: string | null,
+  extra: Partial<ResponseOptions> & { sign?: SignTarget; signing?: SignOptions } = {},
+): string {
+  const now = Date.now()
+  return makeSignedResponse({
+    responseId: `_r${crypto.randomUUID().replace(/-/g, '')}`,
+    assertionId: `_a${crypto.randomUUID().replace(/-/g, '')}`,
+    issuer: entityId,
+    responseIssuer: entityId,
+    audience: connection.sp_entity_id,
+    recipient: connection.acs_url,
+    destination: connection.acs_url,
+    inResponseTo,
+    issueInstant: now - 1000,
+    notBefore: now - 60_000,
+    notOnOrAfter: now + 300_000,
+    subjectNotOnOrAfter: now + 300_000,
+    ...extra,
   })
 }

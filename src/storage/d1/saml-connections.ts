@@ -34,6 +34,8 @@ async function runWrite<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+const IN_TENANT = 'instance_id = ? AND app_id = ? AND tenant_id = ?'
+
 /** Parent domains of `domain` down to two labels: a.b.example.com -> [a.b.example.com, b.example.com, example.com]. */
 function domainAndParents(domain: string): string[] {
   const labels = domain.split('.')
@@ -44,6 +46,10 @@ function domainAndParents(domain: string): string[] {
 
 export function d1Connections(db: D1Database): ConnectionRepository {
   const rowsOf = (r: D1Result<ConnectionRow>) => r.results.map(fromRow)
+  const findOne = async (where: string, ...args: string[]) => {
+    const row = await db.prepare(`${SELECT_CONNECTION} WHERE ${where}`).bind(...args).first<ConnectionRow>()
+    return row ? fromRow(row) : null
+  }
 
   const domainInserts = (instanceId: string, id: string, domains: string[]) =>
     domains.map((d) => db.prepare('INSERT INTO saml_connection_domains (instance_id, domain, connection_id) VALUES (?, ?, ?)').bind(instanceId, d, id))
@@ -93,31 +99,10 @@ export function d1Connections(db: D1Database): ConnectionRepository {
       return { found: (results[1]?.meta.changes ?? 0) > 0, syncToken }
     },
 
-    async find(instanceId, id) {
-      const row = await db.prepare(`${SELECT_CONNECTION} WHERE id = ? AND instance_id = ?`).bind(id, instanceId).first<ConnectionRow>()
-      return row ? fromRow(row) : null
-    },
-
-    async findById(id) {
-      const row = await db.prepare(`${SELECT_CONNECTION} WHERE id = ?`).bind(id).first<ConnectionRow>()
-      return row ? fromRow(row) : null
-    },
-
-    async findByClientId(s, clientId) {
-      const row = await db
-        .prepare(`${SELECT_CONNECTION} WHERE instance_id = ? AND app_id = ? AND tenant_id = ? AND client_id = ?`)
-        .bind(s.instanceId, s.appId, s.tenantId, clientId)
-        .first<ConnectionRow>()
-      return row ? fromRow(row) : null
-    },
-
-    async findByIdpEntityId(s, entityId) {
-      const row = await db
-        .prepare(`${SELECT_CONNECTION} WHERE instance_id = ? AND app_id = ? AND tenant_id = ? AND idp_entity_id = ?`)
-        .bind(s.instanceId, s.appId, s.tenantId, entityId)
-        .first<ConnectionRow>()
-      return row ? fromRow(row) : null
-    },
+    find: (instanceId, id) => findOne('id = ? AND instance_id = ?', id, instanceId),
+    findById: (id) => findOne('id = ?', id),
+    findByClientId: (s, clientId) => findOne(`${IN_TENANT} AND client_id = ?`, s.instanceId, s.appId, s.tenantId, clientId),
+    findByIdpEntityId: (s, entityId) => findOne(`${IN_TENANT} AND idp_entity_id = ?`, s.instanceId, s.appId, s.tenantId, entityId),
 
     async findByEmailDomain(instanceId, domain) {
       const candidates = domainAndParents(domain.toLowerCase())
@@ -170,7 +155,7 @@ export function d1Connections(db: D1Database): ConnectionRepository {
 
     async listTenant(s) {
       const r = await db
-        .prepare(`${SELECT_CONNECTION} WHERE instance_id = ? AND app_id = ? AND tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT 1000`)
+        .prepare(`${SELECT_CONNECTION} WHERE ${IN_TENANT} ORDER BY created_at DESC, id DESC LIMIT 1000`)
         .bind(s.instanceId, s.appId, s.tenantId)
         .all<ConnectionRow>()
       return rowsOf(r)

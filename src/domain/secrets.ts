@@ -15,7 +15,11 @@ export function digestsEqual(a: string, b: string): boolean {
   return crypto.subtle.timingSafeEqual(ea, eb)
 }
 
-/** Whether `secret` hashes to `expectedHash`, in constant time. */
-export async function secretMatches(secret: string, expectedHash: string): Promise<boolean> {
-  return digestsEqual(await sha256Hex(secret), expectedHash)
+// Compared against when nothing is stored, so a missing secret takes as long as a wrong one.
+const NO_SECRET = '0'.repeat(64)
+
+/** Whether `secret` hashes to `expectedHash` (false when none is stored), in constant time. */
+export async function secretMatches(secret: string, expectedHash: string | null): Promise<boolean> {
+  const equal = digestsEqual(await sha256Hex(secret), expectedHash ?? NO_SECRET)
+  return equal && expectedHash !== null
 }

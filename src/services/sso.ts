@@ -258,18 +258,46 @@ export type CodeAccess = boolean | 'unknown' | 'burn'
  * codes of that connection (its client secret, or the owning instance's key).
  */
 export async function exchangeCode(deps: Deps, code: string, authorize: (connectionId: string, instanceId: string) => Promise<CodeAccess>): Promise<SignInProfile> {
+  return redeem(deps, await sha256Hex(code), authorize)
+}
+
+/** Redeems what is stored under `hash` (a code or an access token), at most once. */
+async function redeem(deps: Deps, hash: string, authorize: (connectionId: string, instanceId: string) => Promise<CodeAccess>): Promise<SignInProfile> {
   const now = deps.clock()
-  const codeHash = await sha256Hex(code)
-  const pending = await deps.requests.getCode(codeHash, now)
+  const pending = await deps.requests.getCode(hash, now)
   if (!pending) throw new AppError('invalid_token')
   const access = await authorize(pending.connectionId, pending.instanceId)
   if (access === 'unknown') throw new AppError('invalid_token', { internal: 'code of another scope' })
   if (access === false) throw new AppError('unauthenticated')
-  const first = await deps.ssoState.consumeCode(codeHash, now, pending.expiresAt)
-  await deps.requests.deleteCode(codeHash)
+  const first = await deps.ssoState.consumeCode(hash, now, pending.expiresAt)
+  await deps.requests.deleteCode(hash)
   if (access === 'burn') throw new AppError('invalid_token', { internal: 'code presented for another client; burnt' })
   if (!first) throw new AppError('invalid_token', { internal: 'code reused' })
   return pending.profile as unknown as SignInProfile
+}
+
+// Access tokens live beside codes but hash under their own prefix, so a code (which the browser
+// saw) is never accepted where an access token is expected, nor the other way round.
+const accessTokenHash = (token: string) => sha256Hex(`access_token:${token}`)
+
+/**
+ * Trades a redeemed sign-in for an access token (the legacy OAuth-style token endpoint): the
+ * profile is kept for `AUTH_CODE_TTL_MS` under a fresh opaque token, redeemable once.
+ */
+export async function issueAccessToken(deps: Deps, conn: SamlConnection, profile: SignInProfile): Promise<{ token: string; expiresInSeconds: number }> {
+  const now = deps.clock()
+  const token = newOpaqueToken(32)
+  await deps.requests.putCode(
+    await accessTokenHash(token),
+    { v: 1, connectionId: conn.id, instanceId: conn.instanceId, redirectUri: '', profile: { ...profile }, expiresAt: now + AUTH_CODE_TTL_MS },
+    now,
+  )
+  return { token, expiresInSeconds: AUTH_CODE_TTL_MS / 1000 }
+}
+
+/** Redeems an access token from `issueAccessToken` once, with the same `authorize` rules as a code. */
+export async function redeemAccessToken(deps: Deps, token: string, authorize: (connectionId: string, instanceId: string) => Promise<CodeAccess>): Promise<SignInProfile> {
+  return redeem(deps, await accessTokenHash(token), authorize)
 }
 
 /**

@@ -25,7 +25,7 @@ describe('tenant isolation of the login flow', () => {
 
   it('a code of tenant A is INVALID_TOKEN_ERROR in tenant B (even for a client of the same id there), and still redeems in A', async () => {
     const a = await tenantWithClient({ tenantId: newTenantId(), client: { clientId: 'same-id' } })
-    const b = await tenantWithClient({ tenantId: newTenantId(), apiKey: a.apiKey, client: { clientId: 'same-id' } })
+    const b = await tenantWithClient({ tenantId: newTenantId(), app: a, client: { clientId: 'same-id' } })
     const { relayState, samlResponse } = await loginAndAnswer(a)
     const { code } = codeOf((await callback(a, { samlResponse, relayState })).body.redirectURI)
     expect((await userInfo(b, { accessToken: code, clientId: 'same-id' })).body).toEqual({ status: 'INVALID_TOKEN_ERROR' })

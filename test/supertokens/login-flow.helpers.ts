@@ -10,9 +10,9 @@ export const OTHER_CALLBACK = `${APP_ORIGIN}/auth/callback/other?keep=1`
 export const acsFor = (tenantId = 'public') => `${APP_ORIGIN}/auth/${tenantId}/saml/callback`
 
 /** A SuperTokens client of a fresh instance (in `tenantId`) whose IdP is the test IdP. */
-export async function tenantWithClient(opts: { tenantId?: string; client?: Record<string, unknown>; apiKey?: string } = {}) {
+export async function tenantWithClient(opts: { tenantId?: string; client?: Record<string, unknown>; app?: { apiKey: string; instanceId: string } } = {}) {
   const tenantId = opts.tenantId ?? 'public'
-  const app = opts.apiKey ? { apiKey: opts.apiKey } : await newApp()
+  const app = opts.app ?? (await newApp())
   const st = stClient(app.apiKey, tenantId === 'public' ? '' : `/${tenantId}`)
   const entityId = uniqueEntityId()
   const put = await st.put(clientBody({ redirectURIs: [CALLBACK, OTHER_CALLBACK], defaultRedirectURI: CALLBACK, ...opts.client }, { entityId }))

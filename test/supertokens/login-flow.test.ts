@@ -162,7 +162,7 @@ describe('POST /recipe/saml/user', () => {
 
   it('burns the code when another client of the tenant presents it, as the core does', async () => {
     const c = await tenantWithClient()
-    const other = await tenantWithClient({ apiKey: c.apiKey })
+    const other = await tenantWithClient({ app: c })
     const { relayState, samlResponse } = await loginAndAnswer(c)
     const { code } = codeOf((await callback(c, { samlResponse, relayState })).body.redirectURI)
     expect((await userInfo(c, { accessToken: code, clientId: other.clientId })).body).toEqual({ status: 'INVALID_TOKEN_ERROR' })

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { html } from 'hono/html'
 import { AppError } from '../../domain/errors'
 import { SAML_CONNECTION_ID } from '../../domain/ids'
-import { digestsEqual, sha256Hex } from '../../domain/secrets'
+import { secretMatches } from '../../domain/secrets'
 import { spUrls } from '../../domain/sp-urls'
 import { authenticateKey } from '../../services/api-keys'
 import { loadConnectionAtEdge } from '../../services/edge-sync'
@@ -88,8 +88,8 @@ export function browserRoutes() {
     const profile = await exchangeCode(deps, code, async (connectionId, instanceId) => {
       if (bearer) return (await authenticateKey(deps, 'clerk_secret_key', bearer))?.instanceId === instanceId
       const conn = await deps.connections.findById(connectionId)
-      if (!conn?.clientSecretHash || !fields.client_secret) return false
-      return digestsEqual(await sha256Hex(fields.client_secret), conn.clientSecretHash)
+      if (!conn || !fields.client_secret) return false
+      return secretMatches(fields.client_secret, conn.clientSecretHash)
     })
     return c.json(toProfileJson(profile), 200)
   })

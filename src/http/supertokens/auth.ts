@@ -24,12 +24,16 @@ export function presentedApiKey(headers: { header(name: string): string | undefi
   return (/^bearer /i.test(authorization) ? authorization.slice('bearer '.length) : authorization).trim()
 }
 
+/** The legacy OAuth-style endpoints resolve their own scope: some of them take no key. */
+const isLegacyPath = (path: string) => /\/recipe\/saml\/legacy\//.test(path)
+
 /**
  * Resolves the scope of a SuperTokens core request in the core's order: path, API key, then
  * `cdi-version`. The key picks the instance and must belong to the app named in the path;
  * a key of another app is refused exactly like a wrong key.
  */
 export const supertokensScope = createMiddleware<StEnv>(async (c, next) => {
+  if (isLegacyPath(c.req.path)) return next()
   const path = parseSupertokensPath(c.req.path)
   if (!path) throw new AppError('not_found')
 

@@ -20,15 +20,18 @@ export const MALFORMED_SAML_RESPONSE = 'Invalid or malformed SAML response input
  * The core names the first bad field: `Field name '<f>' is invalid in JSON input`. Where we check
  * more than the core does (URL shape, defaultRedirectURI in redirectURIs), the schema's message is
  * a sentence starting with the field name and is used as it is; other details are appended.
+ * The legacy endpoints read form fields and say `Missing form field: <f>` / `Invalid <f>`.
  */
-export function issueMessage(issue: InputIssue | undefined, where: 'body' | 'query'): string {
-  if (!issue) return 'Invalid Json Input'
+export function issueMessage(issue: InputIssue | undefined, where: 'body' | 'query' | 'form'): string {
+  if (!issue) return where === 'form' ? 'Invalid form input' : 'Invalid Json Input'
   const field = issue.param.split('.')[0] || issue.param
   if (where === 'query') return issue.kind === 'missing' ? `Field name '${field}' is missing in GET request` : `Field name '${field}' is invalid in GET request`
-  if (field === 'samlResponse' && issue.kind === 'format') return MALFORMED_SAML_RESPONSE
+  if (/^samlresponse$/i.test(field) && issue.kind === 'format') return MALFORMED_SAML_RESPONSE
+  const own = issue.expected?.startsWith(`${field} `) ? issue.expected : null
+  if (where === 'form') return own ?? (issue.kind === 'missing' ? `Missing form field: ${field}` : `Invalid ${field}`)
   const base = `Field name '${field}' is invalid in JSON input`
   if (issue.kind === 'missing' || issue.kind === 'type' || !issue.expected) return base
-  return issue.expected.startsWith(`${field} `) ? issue.expected : `${base}: ${issue.expected}`
+  return own ?? `${base}: ${issue.expected}`
 }
 
 /** Every domain error code decides its SuperTokens wire form here; a new code fails to compile until it does. */
@@ -63,8 +66,12 @@ export const supertokensText = (c: Context, status: ContentfulStatusCode, messag
 export const supertokensJson = (c: Context, body: unknown, status: ContentfulStatusCode = 200): Response =>
   c.json(body, status, { 'Content-Type': 'application/json; charset=UTF-8' })
 
-/** Renders an `AppError` the way the SuperTokens core would answer it. */
-export function renderSupertokensError(c: Context, e: AppError): Response {
-  const r = RENDER[e.code](e)
-  return r.kind === 'text' ? supertokensText(c, r.status, r.message) : supertokensJson(c, { status: r.status })
+/**
+ * Renders an `AppError` the way the SuperTokens core would answer it. The legacy form endpoints
+ * (`form`) name form fields, and send business outcomes as 400 text (`INVALID_TOKEN_ERROR`).
+ */
+export function renderSupertokensError(c: Context, e: AppError, dialect: 'core' | 'form' = 'core'): Response {
+  const r = dialect === 'form' && e.code === 'invalid_input' ? text(400, issueMessage(e.opts.issues?.[0], 'form')) : RENDER[e.code](e)
+  if (r.kind === 'text') return supertokensText(c, r.status, r.message)
+  return dialect === 'form' ? supertokensText(c, 400, r.status) : supertokensJson(c, { status: r.status })
 }

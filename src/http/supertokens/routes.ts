@@ -8,6 +8,7 @@ import { supertokensScope, type StEnv } from './auth'
 import { supertokensJsonBody } from './body'
 import { SUPPORTED_CDI_VERSIONS } from './cdi-version'
 import { renderSupertokensError, supertokensText } from './errors'
+import { supertokensLegacyApi } from './legacy-routes'
 import { supertokensLoginApi } from './login-routes'
 import { DEFAULT_TENANT_ID } from './paths'
 import {
@@ -92,6 +93,7 @@ export function supertokensApi() {
   }
   // The login flow and SP metadata; the `/recipe/*` middleware above resolves their scope too.
   app.route('/', supertokensLoginApi())
+  app.route('/', supertokensLegacyApi())
   return app
 }
 

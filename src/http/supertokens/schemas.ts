@@ -150,3 +150,52 @@ export const StSpMetadataQuery = z.object({
     description: 'The instance, when no api-key header names it (an IdP fetching the metadata sends none).',
   }),
 })
+
+// ---- Legacy OAuth-provider-style endpoints (`/recipe/saml/legacy/...`, public tenant only).
+
+const formField = (description: string) => z.string().openapi({ description })
+const queryParam = (name: string, description: string) => z.string().openapi({ param: { name, in: 'query' }, description })
+
+export const StLegacyAuthorizeQuery = z.object({
+  client_id: queryParam('client_id', 'The SAML client (`clientId`) of the public tenant.'),
+  redirect_uri: queryParam('redirect_uri', 'Must equal one of the client\'s redirectURIs exactly.'),
+  state: queryParam('state', 'Returned to redirect_uri with the code.').max(MAX_STATE_LENGTH, `state must be at most ${MAX_STATE_LENGTH} characters`).optional(),
+  instance_id: queryParam('instance_id', 'The instance, when no api-key header names it (a browser sent here by an OAuth client sends none).').min(1).max(64).optional(),
+})
+
+export const StLegacyInstanceQuery = z.object({
+  instance_id: queryParam('instance_id', 'The instance, when no api-key header names it; part of the ACS URL saml-edge gives the IdP.').min(1).max(64).optional(),
+})
+
+export const StLegacyCallbackForm = z
+  .object({
+    SAMLResponse: formField('The base64 SAMLResponse the IdP posted (`samlResponse` is read too).'),
+    RelayState: formField('The RelayState the IdP posted (`relayState` is read too); absent for an IdP-initiated login.').optional(),
+  })
+  .openapi('SupertokensSamlLegacyCallbackForm')
+
+export const StLegacyTokenForm = z
+  .object({
+    client_id: formField('The SAML client the code was issued for.'),
+    client_secret: formField('The client\'s secret (set with `clientSecret` on PUT /recipe/saml/clients).'),
+    code: formField('The code from the legacy callback\'s redirect; redeemed here, once.'),
+  })
+  .openapi('SupertokensSamlLegacyTokenForm')
+
+export const StLegacyTokenResponse = z
+  .object({
+    status: z.literal('OK'),
+    access_token: z.string().openapi({ description: '`<token>.<clientId>`, for the userinfo endpoint; single use.' }),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int(),
+  })
+  .openapi('SupertokensSamlLegacyToken')
+
+export const StLegacyUserInfo = z
+  .object({
+    claims: StUserInfoSchema.shape.claims,
+    id: z.string().nullable().openapi({ description: 'The `sub` of /recipe/saml/user.' }),
+    email: z.string().nullable(),
+    aud: z.string().openapi({ description: 'The clientId.' }),
+  })
+  .openapi('SupertokensSamlLegacyUserInfo')

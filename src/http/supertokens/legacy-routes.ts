@@ -1,0 +1,212 @@
+import { createRoute, OpenAPIHono, z, type Hook } from '@hono/zod-openapi'
+import { createMiddleware } from 'hono/factory'
+import { AppError } from '../../domain/errors'
+import type { SamlConnection, Scope } from '../../domain/saml-connection'
+import { secretMatches } from '../../domain/secrets'
+import { authenticateKey } from '../../services/api-keys'
+import type { Deps } from '../../services/deps'
+import {
+  completeSignIn,
+  exchangeCode,
+  findClientByIssuer,
+  issueAccessToken,
+  loadUsableClient,
+  readUnverifiedResponse,
+  redeemAccessToken,
+  redirectWithCode,
+  startSignIn,
+} from '../../services/sso'
+import { toAppError } from '../to-app-error'
+import { throwOnInvalid } from '../validation-hook'
+import { presentedApiKey, type StEnv } from './auth'
+import { supertokensFormBody } from './body'
+import { checkCdiVersion } from './cdi-version'
+import { renderSupertokensError, supertokensText } from './errors'
+import { DEFAULT_APP_ID, DEFAULT_TENANT_ID, parseSupertokensPath } from './paths'
+import {
+  StLegacyAuthorizeQuery,
+  StLegacyCallbackForm,
+  StLegacyInstanceQuery,
+  StLegacyTokenForm,
+  StLegacyTokenResponse,
+  StLegacyUserInfo,
+  StTextErrorSchema,
+} from './schemas'
+import { toStUserInfo } from './serialize'
+
+/** The legacy endpoints' context: the app from the path, and the instance of an api key if one was sent. */
+interface LegacyEnv {
+  Bindings: StEnv['Bindings']
+  Variables: StEnv['Variables'] & { legacy: { appId: string; keyInstanceId: string | null } }
+}
+
+const LEGACY = '/recipe/saml/legacy'
+// An api key, or none (`{}`): a browser sent to authorize names the instance with instance_id instead.
+const optionalKey: Record<string, string[]>[] = [{ SupertokensApiKey: [] }, {}]
+const tags = ['SuperTokens: SAML legacy (OAuth-provider style)']
+const textErrors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { content: { 'text/html': { schema: StTextErrorSchema } }, description: 'Plain-text error, as the core sends it' }]))
+const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
+const form = <T>(schema: T) => ({ body: { content: { 'application/x-www-form-urlencoded': { schema } }, required: true } })
+const redirectTo = (description: string) => ({ description, headers: z.object({ location: z.string() }) })
+
+const authorizeRoute = createRoute({
+  method: 'get', path: `${LEGACY}/authorize`, operationId: 'SupertokensSamlLegacyAuthorize', tags, security: optionalKey,
+  summary: 'OAuth-style authorize: 307 to the IdP with a new AuthnRequest (api key, or instance_id for a browser)',
+  request: { query: StLegacyAuthorizeQuery },
+  responses: {
+    307: redirectTo('To the IdP\'s SSO URL with SAMLRequest and RelayState'),
+    200: json(z.object({ status: z.literal('INVALID_CLIENT_ERROR') }), 'Unknown client, or redirect_uri not registered exactly'),
+    ...textErrors(400, 401, 403, 404),
+  },
+})
+const callbackRoute = createRoute({
+  method: 'post', path: `${LEGACY}/callback`, operationId: 'SupertokensSamlLegacyCallback', tags, security: optionalKey,
+  summary: 'The ACS of the legacy flow: verifies the posted SAMLResponse, 302 to the redirect_uri with code and state',
+  request: { query: StLegacyInstanceQuery, ...form(StLegacyCallbackForm) },
+  responses: {
+    302: redirectTo('To the redirect_uri with `code` (and `state`)'),
+    ...textErrors(400, 401, 403, 404),
+  },
+})
+const tokenRoute = createRoute({
+  method: 'post', path: `${LEGACY}/token`, operationId: 'SupertokensSamlLegacyToken', tags,
+  summary: 'Redeems the code, authenticated by the client secret, for a single-use access token',
+  request: form(StLegacyTokenForm),
+  responses: { 200: json(StLegacyTokenResponse, 'The access token'), ...textErrors(400, 403, 404) },
+})
+const userinfoRoute = createRoute({
+  method: 'get', path: `${LEGACY}/userinfo`, operationId: 'SupertokensSamlLegacyUserinfo', tags,
+  summary: 'The user\'s claims for `Authorization: Bearer <access_token>`; the token is used up',
+  request: { headers: z.object({ authorization: z.string().optional().openapi({ description: '`Bearer <access_token>` from the token endpoint' }) }) },
+  responses: { 200: json(StLegacyUserInfo, 'The user'), ...textErrors(400, 403, 404) },
+})
+
+/**
+ * The ACS URL saml-edge puts in legacy AuthnRequests, and the only Recipient an IdP-initiated
+ * legacy response may name. The instance rides in the query because the IdP's browser sends no key.
+ */
+export function legacyAcsUrl(origin: string, appId: string, instanceId: string): string {
+  const app = appId === DEFAULT_APP_ID ? '' : `/appid-${appId}`
+  return `${origin}${app}${LEGACY}/callback?instance_id=${encodeURIComponent(instanceId)}`
+}
+
+const inLegacyScope = (conn: SamlConnection, appId: string) => conn.appId === appId && conn.tenantId === DEFAULT_TENANT_ID
+
+/**
+ * Path, key and version, in the core's order; the legacy APIs are app-level (public tenant only).
+ * Authorize and callback take an api key when one is sent (a wrong one is a 401); token and
+ * userinfo ignore it, as in the core, where `Authorization` carries the access token instead.
+ */
+const legacyContext = createMiddleware<LegacyEnv>(async (c, next) => {
+  const path = parseSupertokensPath(c.req.path)
+  if (!path) throw new AppError('not_found')
+  let keyInstanceId: string | null = null
+  const readsKey = c.req.path.endsWith('/authorize') || c.req.path.endsWith('/callback')
+  const key = readsKey ? presentedApiKey(c.req) : null
+  if (key !== null) {
+    const owner = await authenticateKey(c.var.deps, 'supertokens_api_key', key)
+    if (!owner || owner.appId !== path.appId) throw new AppError('unauthenticated')
+    keyInstanceId = owner.instanceId
+  }
+  checkCdiVersion(c.req.header('cdi-version'), path.tenantId)
+  if (path.tenantId !== DEFAULT_TENANT_ID) throw new AppError('forbidden')
+  c.set('legacy', { appId: path.appId, keyInstanceId })
+  await next()
+})
+
+/** Who may redeem a code or access token at the legacy endpoints: a client of this app's public tenant with that clientId. */
+async function legacyClientOf(deps: Deps, connectionId: string, appId: string): Promise<SamlConnection | null> {
+  const conn = await deps.connections.findById(connectionId)
+  return conn && inLegacyScope(conn, appId) ? conn : null
+}
+
+const throwOnInvalidHere = throwOnInvalid as unknown as Hook<unknown, LegacyEnv, string, unknown>
+const JSON_UTF8 = { 'Content-Type': 'application/json; charset=UTF-8' }
+const invalidField = (param: string) => new AppError('invalid_input', { issues: [{ param, kind: 'value' }] })
+
+/**
+ * The core's legacy OAuth-provider-style SAML endpoints (`/recipe/saml/legacy/...`), for
+ * integrations that treat the core as an OAuth provider: authorize, the ACS, token and userinfo
+ * (docs/compat/supertokens.md, "Legacy endpoints").
+ */
+export function supertokensLegacyApi() {
+  const app = new OpenAPIHono<LegacyEnv>({ defaultHook: throwOnInvalidHere })
+  app.onError((e, c) => {
+    const err = toAppError(e, c.var.deps?.log)
+    if (err.code !== 'internal') c.var.deps?.log.warn('supertokens_error', { code: err.code, reason: err.opts.internal === undefined ? undefined : JSON.stringify(err.opts.internal) })
+    // Authorize answers like the JSON APIs; the others send outcomes as 400 text, as the core does.
+    return renderSupertokensError(c, err, c.req.path.endsWith('/authorize') ? 'core' : 'form')
+  })
+  app.use(`${LEGACY}/*`, legacyContext)
+  app.on('POST', [callbackRoute.path, tokenRoute.path], supertokensFormBody)
+
+  app
+    .openapi(authorizeRoute, async (c) => {
+      const q = c.req.valid('query')
+      const { appId, keyInstanceId } = c.var.legacy
+      const instanceId = keyInstanceId ?? q.instance_id
+      if (!instanceId) throw new AppError('unauthenticated', { internal: 'neither an api key nor instance_id' })
+      const scope: Scope = { instanceId, appId, tenantId: DEFAULT_TENANT_ID }
+      const connection = await loadUsableClient(c.var.deps, scope, q.client_id)
+      const acsUrl = legacyAcsUrl(c.var.origin, appId, instanceId)
+      const started = await startSignIn(c.var.deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, acsUrl })
+      return c.redirect(started.redirectUrl, 307)
+    })
+    .openapi(callbackRoute, async (c) => {
+      const { deps, origin } = c.var
+      const { appId, keyInstanceId } = c.var.legacy
+      const f = c.req.valid('form')
+      const instanceId = keyInstanceId ?? c.req.valid('query').instance_id ?? null
+      const unverified = readUnverifiedResponse(f.SAMLResponse, 'SAMLResponse')
+      const done = await completeSignIn(deps, {
+        connectionId: null,
+        samlResponse: f.SAMLResponse,
+        relayState: f.RelayState ?? null,
+        origin,
+        strictRelayState: true,
+        // The RelayState names the login; a key or instance_id, when given, must own it too.
+        ownsConnection: (conn) => inLegacyScope(conn, appId) && (instanceId === null || conn.instanceId === instanceId),
+        resolveIdpInitiated: async () =>
+          instanceId === null ? null : findClientByIssuer(deps, { instanceId, appId, tenantId: DEFAULT_TENANT_ID }, unverified.issuer),
+        idpInitiatedAcsUrl: (conn) => legacyAcsUrl(origin, conn.appId, conn.instanceId),
+      })
+      return c.redirect(await redirectWithCode(deps, done), 302)
+    })
+    .openapi(tokenRoute, async (c) => {
+      const { deps } = c.var
+      const f = c.req.valid('form')
+      let client = null as SamlConnection | null
+      // A wrong client or secret leaves the code redeemable: only its rightful client uses it up.
+      const profile = await exchangeCode(deps, f.code, async (connectionId) => {
+        const conn = await legacyClientOf(deps, connectionId, c.var.legacy.appId)
+        if (!conn) return 'unknown'
+        if (conn.clientId !== f.client_id) throw invalidField('client_id')
+        if (!(await secretMatches(f.client_secret, conn.clientSecretHash))) throw invalidField('client_secret')
+        client = conn
+        return true
+      })
+      if (!client) throw new AppError('internal', { internal: 'code redeemed without a client' })
+      const issued = await issueAccessToken(deps, client, profile)
+      const body = { status: 'OK' as const, access_token: `${issued.token}.${client.clientId}`, token_type: 'Bearer' as const, expires_in: issued.expiresInSeconds }
+      return c.json(body, 200, { ...JSON_UTF8, 'Cache-Control': 'no-store' })
+    })
+    .openapi(userinfoRoute, async (c) => {
+      const { deps } = c.var
+      const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
+      if (!bearer) throw new AppError('invalid_input', { issues: [{ param: 'Authorization', kind: 'missing', expected: 'Authorization header is required' }] })
+      const dot = bearer.indexOf('.')
+      if (dot < 0) throw new AppError('invalid_token', { internal: 'access token without a client id' })
+      const clientId = bearer.slice(dot + 1)
+      const profile = await redeemAccessToken(deps, bearer.slice(0, dot), async (connectionId) => {
+        const conn = await legacyClientOf(deps, connectionId, c.var.legacy.appId)
+        if (!conn) return 'unknown'
+        return conn.clientId === clientId ? true : 'burn'
+      })
+      const info = toStUserInfo(profile, clientId)
+      return c.json({ claims: info.claims, id: info.sub, email: info.email, aud: info.aud }, 200, { ...JSON_UTF8, 'Cache-Control': 'no-store' })
+    })
+
+  for (const route of [authorizeRoute, callbackRoute, tokenRoute, userinfoRoute]) app.all(route.path, (c) => supertokensText(c, 405, 'Method not supported'))
+  return app
+}

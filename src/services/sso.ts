@@ -253,20 +253,23 @@ export async function redirectWithCode(deps: Deps, done: CompletedSignIn): Promi
  */
 export type CodeAccess = boolean | 'unknown' | 'burn'
 
+/** Decides whether a caller may redeem a pending code of this connection (issued for `redirectUri`). */
+export type Authorize = (connectionId: string, instanceId: string, redirectUri: string) => Promise<CodeAccess>
+
 /**
  * Exchanges a code for the profile, once. `authorize` decides whether the caller may redeem
  * codes of that connection (its client secret, or the owning instance's key).
  */
-export async function exchangeCode(deps: Deps, code: string, authorize: (connectionId: string, instanceId: string) => Promise<CodeAccess>): Promise<SignInProfile> {
+export async function exchangeCode(deps: Deps, code: string, authorize: Authorize): Promise<SignInProfile> {
   return redeem(deps, await sha256Hex(code), authorize)
 }
 
 /** Redeems what is stored under `hash` (a code or an access token), at most once. */
-async function redeem(deps: Deps, hash: string, authorize: (connectionId: string, instanceId: string) => Promise<CodeAccess>): Promise<SignInProfile> {
+async function redeem(deps: Deps, hash: string, authorize: Authorize): Promise<SignInProfile> {
   const now = deps.clock()
   const pending = await deps.requests.getCode(hash, now)
   if (!pending) throw new AppError('invalid_token')
-  const access = await authorize(pending.connectionId, pending.instanceId)
+  const access = await authorize(pending.connectionId, pending.instanceId, pending.redirectUri)
   if (access === 'unknown') throw new AppError('invalid_token', { internal: 'code of another scope' })
   if (access === false) throw new AppError('unauthenticated')
   const first = await deps.ssoState.consumeCode(hash, now, pending.expiresAt)
@@ -296,7 +299,7 @@ export async function issueAccessToken(deps: Deps, conn: SamlConnection, profile
 }
 
 /** Redeems an access token from `issueAccessToken` once, with the same `authorize` rules as a code. */
-export async function redeemAccessToken(deps: Deps, token: string, authorize: (connectionId: string, instanceId: string) => Promise<CodeAccess>): Promise<SignInProfile> {
+export async function redeemAccessToken(deps: Deps, token: string, authorize: Authorize): Promise<SignInProfile> {
   return redeem(deps, await accessTokenHash(token), authorize)
 }
 

@@ -148,8 +148,15 @@ export function buildResponseXml(overrides: Partial<ResponseOptions> = {}): stri
 
 export type Algorithm = 'sha1' | 'sha256' | 'sha512'
 
+/** A signing key and its certificate, both PEM (PKCS#8 key). */
+export interface KeyPair {
+  key: string
+  cert: string
+}
+
 export interface SignOptions {
-  key?: KeyName
+  /** A committed test key by name, or a pair made by the test itself. */
+  key?: KeyName | KeyPair
   algorithm?: Algorithm
   /** InclusiveNamespaces PrefixList on the reference's exc-c14n transform. */
   prefixList?: string[]
@@ -173,9 +180,10 @@ const ALGORITHMS: Record<Algorithm, { signature: string; digest: string }> = {
 function signElement(xml: string, localName: 'Response' | 'Assertion', options: SignOptions): string {
   const { key = 'idp', algorithm = 'sha256', prefixList, signaturePrefix = 'ds' } = options
   const target = `(//*[local-name(.)='${localName}'])[1]`
+  const pair = typeof key === 'string' ? TEST_KEYS[key] : key
   const sig = new SignedXml({
-    privateKey: TEST_KEYS[key].key,
-    publicCert: TEST_KEYS[key].cert,
+    privateKey: pair.key,
+    publicCert: pair.cert,
     signatureAlgorithm: ALGORITHMS[algorithm].signature,
     canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   })

@@ -2,18 +2,20 @@ import { inflateSync } from 'fflate'
 import supertokens from 'supertokens-node'
 import SAML from 'supertokens-node/recipe/saml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeSignedResponse, toBase64, type ResponseOptions } from '../helpers/test-idp'
+import { makeSignedResponse, toBase64, type KeyPair, type ResponseOptions } from '../helpers/test-idp'
+import { makeIdpKey, redirectSignatureValid } from './idp-key'
 import { readRepoFile, startWorker, type RunningWorker } from './worker'
 
 // The real supertokens-node SDK (>= 24, SAML recipe) pointed at the Worker as its "core".
 // One SDK init per process: the SDK is a singleton, and vitest runs each file in its own worker.
 
 const DEV_API_KEY = 'local-development-api-key'
-const idpCertPem = await readRepoFile('test/fixtures/keys/idp.cert.pem')
-const bare = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '')
+// The IdP's key is made by this run; the SP's is the one the Worker is started with.
+const idpKey: KeyPair & { bareCert: string } = await makeIdpKey()
+const spCertPem = await readRepoFile('test/fixtures/keys/sp.cert.pem')
 
 function metadataXml(entityId: string, ssoUrl = 'https://idp.example.com/sso'): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${entityId}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${bare(idpCertPem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${ssoUrl}"/></md:IDPSSODescriptor></md:EntityDescriptor>`
+  return `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${entityId}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${idpKey.bareCert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${ssoUrl}"/></md:IDPSSODescriptor></md:EntityDescriptor>`
 }
 
 /** The SDK leaves encoding to the caller: metadataXML goes to the core as standard base64. */
@@ -58,7 +60,7 @@ describe('supertokens-node SAML recipe: client management', () => {
       redirectURIs: [CALLBACK],
       defaultRedirectURI: CALLBACK,
       idpEntityId: entityId,
-      idpSigningCertificate: bare(idpCertPem),
+      idpSigningCertificate: idpKey.bareCert,
       allowIDPInitiatedLogin: false,
       enableRequestSigning: true,
     })
@@ -135,7 +137,7 @@ function readAuthnRequest(redirectURI: string) {
   }
 }
 
-/** The test IdP's signed Response (xml-crypto, the committed test-only key), valid now. */
+/** The test IdP's signed Response (xml-crypto, with the key made by this run), valid now. */
 function idpAnswer(o: { entityId: string; spEntityId: string; acsUrl: string; inResponseTo: string | null } & Partial<ResponseOptions>) {
   const now = Date.now()
   const { entityId, spEntityId, acsUrl, ...rest } = o
@@ -154,6 +156,7 @@ function idpAnswer(o: { entityId: string; spEntityId: string; acsUrl: string; in
       subjectNotOnOrAfter: now + 300_000,
       nameId: 'ada@acme.example',
       attributes: { mail: ['ada@acme.example'], givenName: ['Ada'] },
+      signing: { key: idpKey },
       ...rest,
     }),
   )
@@ -182,9 +185,19 @@ describe('supertokens-node SAML recipe: login flow', () => {
     if (login.status !== 'OK') return
     const req = readAuthnRequest(login.redirectURI)
     expect(`${req.url.origin}${req.url.pathname}`).toBe('https://idp.example.com/sso')
+    expect(req.xml).toMatch(/^<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2\.0:protocol"/)
     expect(req.xml).toContain(`AssertionConsumerServiceURL="${acsFor(tenantId)}"`)
+    expect(req.xml).toContain('Destination="https://idp.example.com/sso"')
+    expect(req.xml).toContain('Version="2.0"')
+    expect(req.xml).toContain('ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"')
+    expect(req.requestId).toMatch(/^_[0-9A-Za-z]{32}$/)
+    const issued = Date.parse(req.xml.match(/IssueInstant="([^"]+)"/)?.[1] ?? '')
+    expect(Math.abs(Date.now() - issued)).toBeLessThan(60_000)
     expect(req.spEntityId).toMatch(new RegExp(`^${worker.origin}/saml/samlc_[0-9A-Za-z]{27}$`))
-    expect(req.url.searchParams.get('Signature')).toBeTruthy()
+    // enableRequestSigning (the default): a Redirect-binding RSA-SHA256 signature by the SP's key.
+    expect(req.url.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256')
+    expect(await redirectSignatureValid(login.redirectURI, spCertPem)).toBe(true)
+    expect(await redirectSignatureValid(login.redirectURI.replace('RelayState=', 'RelayState=x'), spCertPem)).toBe(false)
 
     const samlResponse = idpAnswer({ entityId, spEntityId: req.spEntityId, acsUrl: acsFor(tenantId), inResponseTo: req.requestId })
     const verified = await SAML.verifySAMLResponse({ tenantId, samlResponse, relayState: req.relayState })
@@ -225,6 +238,13 @@ describe('supertokens-node SAML recipe: login flow', () => {
     const tampered = toBase64(atob(signed).replace('>ada@acme.example<', '>eve@acme.example<'))
     expect(tampered).not.toBe(signed)
     expect(await SAML.verifySAMLResponse({ tenantId, samlResponse: tampered, relayState: req.relayState })).toEqual({ status: 'SAML_RESPONSE_VERIFICATION_FAILED_ERROR' })
+
+    // A well-formed answer signed by a key other than the client's certificate (the committed test key).
+    const again = await SAML.createLoginRequest({ tenantId, clientId, redirectURI: CALLBACK, acsURL: acsFor(tenantId) })
+    if (again.status !== 'OK') throw new Error(again.status)
+    const second = readAuthnRequest(again.redirectURI)
+    const foreign = idpAnswer({ entityId, spEntityId: second.spEntityId, acsUrl: acsFor(tenantId), inResponseTo: second.requestId, signing: { key: 'idp' } })
+    expect(await SAML.verifySAMLResponse({ tenantId, samlResponse: foreign, relayState: second.relayState })).toEqual({ status: 'SAML_RESPONSE_VERIFICATION_FAILED_ERROR' })
 
     const unsolicited = idpAnswer({ entityId, spEntityId: req.spEntityId, acsUrl: acsFor(tenantId), inResponseTo: null })
     expect(await SAML.verifySAMLResponse({ tenantId, samlResponse: unsolicited, relayState: undefined })).toEqual({ status: 'IDP_LOGIN_DISALLOWED_ERROR' })

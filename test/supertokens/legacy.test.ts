@@ -223,13 +223,14 @@ describe('POST /recipe/saml/legacy/token', () => {
     expect(await token({ client_id: 'c', client_secret: 's', code: 'no-such-code' })).toMatchObject(text(400, 'INVALID_TOKEN_ERROR'))
   })
 
-  it('refuses a wrong client_id or client_secret without using the code up', async () => {
+  it('refuses a wrong client_id, client_secret or redirect_uri without using the code up', async () => {
     const c = await legacyClient()
     const code = codeIn((await signIn(c)).res.location)
     expect(await token({ client_id: 'someone-else', client_secret: SECRET, code })).toMatchObject(text(400, 'Invalid client_id'))
     expect(await token({ client_id: c.clientId, client_secret: `${SECRET}x`, code })).toMatchObject(text(400, 'Invalid client_secret'))
     expect(await token({ client_id: c.clientId, client_secret: SECRET.slice(0, -1), code })).toMatchObject(text(400, 'Invalid client_secret'))
-    expect((await token({ client_id: c.clientId, client_secret: SECRET, code })).status).toBe(200)
+    expect(await token({ client_id: c.clientId, client_secret: SECRET, code, redirect_uri: OTHER_CALLBACK })).toMatchObject(text(400, 'Invalid redirect_uri'))
+    expect((await token({ client_id: c.clientId, client_secret: SECRET, code, redirect_uri: CALLBACK, grant_type: 'authorization_code' })).status).toBe(200)
   })
 
   it('refuses every secret for a client that has none (as the core does)', async () => {

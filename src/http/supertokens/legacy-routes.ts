@@ -178,11 +178,13 @@ export function supertokensLegacyApi() {
       const f = c.req.valid('form')
       let client = null as SamlConnection | null
       // A wrong client or secret leaves the code redeemable: only its rightful client uses it up.
-      const profile = await exchangeCode(deps, f.code, async (connectionId) => {
+      const profile = await exchangeCode(deps, f.code, async (connectionId, _instanceId, redirectUri) => {
         const conn = await legacyClientOf(deps, connectionId, c.var.legacy.appId)
         if (!conn) return 'unknown'
         if (conn.clientId !== f.client_id) throw invalidField('client_id')
         if (!(await secretMatches(f.client_secret, conn.clientSecretHash))) throw invalidField('client_secret')
+        // RFC 6749 §4.1.3; the core does not check it.
+        if (f.redirect_uri !== undefined && f.redirect_uri !== redirectUri) throw invalidField('redirect_uri')
         client = conn
         return true
       })

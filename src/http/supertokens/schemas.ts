@@ -179,6 +179,7 @@ export const StLegacyTokenForm = z
     client_id: formField('The SAML client the code was issued for.'),
     client_secret: formField('The client\'s secret (set with `clientSecret` on PUT /recipe/saml/clients).'),
     code: formField('The code from the legacy callback\'s redirect; redeemed here, once.'),
+    redirect_uri: formField('When sent (as OAuth clients do), it must be the redirect_uri the code was issued for.').optional(),
   })
   .openapi('SupertokensSamlLegacyTokenForm')
 

@@ -49,6 +49,7 @@ const metadataCases: [string, string][] = [
   ['metadata without a certificate', base64(idpMetadataXml({ certs: [] }))],
   ['metadata with an encryption-only certificate', base64(idpMetadataXml().replace('use="signing"', 'use="encryption"'))],
   ['metadata with a certificate that is not X.509', base64(idpMetadataXml({ certs: ['-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGUgYXQgYWxsLCBqdXN0IHNvbWUgdGV4dCB0aGF0IGlzIGxvbmcgZW5vdWdoIHRvIHBhc3M=\n-----END CERTIFICATE-----'] }))],
+  ['metadata with a certificate that is not base64', base64(idpMetadataXml({ certs: ['-----BEGIN CERTIFICATE-----\n!!not*base64%%\n-----END CERTIFICATE-----'] }))],
   ['metadata with a DOCTYPE', base64(idpMetadataXml({ prolog: '<!DOCTYPE md:EntityDescriptor>' }))],
   ['metadata with an external entity', base64(idpMetadataXml({ prolog: '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', entityId: '&xxe;' }))],
   ['metadata with nested entity expansion', base64(idpMetadataXml({ prolog: '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>', entityId: '&b;' }))],

@@ -196,6 +196,8 @@ describe('POST /recipe/saml/legacy/callback: refusals are 400 text, and change n
     )
 
     const open = await legacyClient({ allowIDPInitiatedLogin: true })
+    const strangerIdp = idpResponse({ entityId: 'https://unknown.example/idp', spEntityId: open.spEntityId, acsUrl: legacyAcs(open.instanceId), inResponseTo: null })
+    expect(await plain('POST', `${LEGACY}/callback?instance_id=${open.instanceId}`, { form: { SAMLResponse: strangerIdp } })).toMatchObject(text(400, 'INVALID_CLIENT_ERROR'))
     // Without an instance there is no client to verify against.
     expect(await plain('POST', `${LEGACY}/callback`, { form: { SAMLResponse: unsolicited(open) } })).toMatchObject(text(400, 'INVALID_CLIENT_ERROR'))
     const res = await plain('POST', `${LEGACY}/callback?instance_id=${open.instanceId}`, { form: { SAMLResponse: unsolicited(open) } })

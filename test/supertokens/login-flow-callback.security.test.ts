@@ -11,6 +11,7 @@ import {
   tenantWithClient,
   userInfo,
 } from './login-flow.helpers'
+import { replaceElement, toBase64 } from '../helpers/test-idp'
 
 const FAILED = { status: 'SAML_RESPONSE_VERIFICATION_FAILED_ERROR' }
 
@@ -97,6 +98,15 @@ describe('POST /recipe/saml/callback: IdP-initiated (no relay state)', () => {
     expect(await callback(c, { samlResponse: unknown })).toMatchObject({ status: 200, body: { status: 'INVALID_CLIENT_ERROR' } })
     const blank = unsolicited(c, { issuer: ' ', responseIssuer: null })
     expect(await callback(c, { samlResponse: blank })).toMatchObject({ status: 200, body: { status: 'INVALID_CLIENT_ERROR' } })
+  })
+
+  it('answers SAML_RESPONSE_VERIFICATION_FAILED_ERROR, never a 500, for an unsigned Response holding only an EncryptedAssertion', async () => {
+    const c = await tenantWithClient({ client: { allowIDPInitiatedLogin: true } })
+    const { relayState, samlResponse } = await loginAndAnswer(c, {}, { sign: 'none' })
+    const xml = new TextDecoder().decode(Uint8Array.from(atob(samlResponse), (ch) => ch.charCodeAt(0)))
+    const encrypted = replaceElement(xml, 'saml:Assertion', '<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAssertion>')
+    expect(encrypted).not.toContain('<saml:Assertion')
+    expect(await callback(c, { samlResponse: toBase64(encrypted), relayState })).toMatchObject({ status: 200, body: FAILED })
   })
 
   it('does not let a forged Issuer borrow another client\'s settings: the signature is checked against the named client', async () => {

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { clientBody, newApp, newTenantId, ORIGIN, stClient, uniqueEntityId } from './helpers'
+import { base64, BINDING_POST, clientBody, idpMetadataXml, newApp, newTenantId, ORIGIN, stClient, uniqueEntityId } from './helpers'
 import { authorize, codeIn, LEGACY, legacyAcs, legacyClient, plain, SECRET, signIn, token, userinfo } from './legacy.helpers'
 import { CALLBACK, decodeLogin, idpResponse, OTHER_CALLBACK, spEntityIdOf, tenantWithClient } from './login-flow.helpers'
 
@@ -64,6 +64,28 @@ describe('GET /recipe/saml/legacy/authorize', () => {
     expect(await plain('POST', `${LEGACY}/authorize?${q}`)).toMatchObject(text(405, 'Method not supported'))
     expect(await plain('GET', `${LEGACY}/token`)).toMatchObject(text(405, 'Method not supported'))
     expect(await plain('GET', `${LEGACY}/authorize?${q}`, { headers: { 'cdi-version': '9.9' } })).toMatchObject(text(400, 'cdi-version 9.9 not supported'))
+  })
+})
+
+describe('GET /recipe/saml/legacy/authorize for an IdP that takes only HTTP-POST', () => {
+  it('answers the browser with an auto-posting form carrying a signed AuthnRequest, and the answer completes the flow', async () => {
+    const c = await legacyClient({ metadataXML: base64(idpMetadataXml({ entityId: uniqueEntityId(), ssoUrl: 'https://idp.example.com/sso/post', bindings: [BINDING_POST] })) })
+    const entityId = (await c.st.list()).body.clients[0].idpEntityId as string
+    const spEntityId = await spEntityIdOf(c.clientId, 'public')
+    const res = await plain('GET', `${LEGACY}/authorize?${new URLSearchParams({ client_id: c.clientId, redirect_uri: CALLBACK, state: 'p1', instance_id: c.instanceId })}`)
+    expect(res.status).toBe(200)
+    expect(res.contentType).toBe('text/html; charset=UTF-8')
+    expect(res.text).toContain('<form method="post" action="https://idp.example.com/sso/post">')
+    const fields = Object.fromEntries([...res.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]!.replace(/&amp;/g, '&')]))
+    const authnRequest = new TextDecoder().decode(Uint8Array.from(atob(fields.SAMLRequest ?? ''), (ch) => ch.charCodeAt(0)))
+    expect(authnRequest).toContain(`AssertionConsumerServiceURL="${legacyAcs(c.instanceId)}"`)
+    expect(authnRequest).toContain('<ds:Signature')
+    const requestId = authnRequest.match(/ ID="([^"]+)"/)?.[1] ?? ''
+
+    const SAMLResponse = idpResponse({ entityId, spEntityId, acsUrl: legacyAcs(c.instanceId), inResponseTo: requestId })
+    const back = await plain('POST', `${LEGACY}/callback?instance_id=${c.instanceId}`, { form: { SAMLResponse, RelayState: fields.RelayState ?? '' } })
+    expect(back.status).toBe(302)
+    expect(new URL(back.location ?? '').searchParams.get('state')).toBe('p1')
   })
 })
 

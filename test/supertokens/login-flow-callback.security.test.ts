@@ -35,6 +35,7 @@ describe('POST /recipe/saml/callback: refused SP-initiated responses', () => {
     ['from another IdP (Issuer)', () => ({ issuer: 'https://idp.example.com/someone-else', responseIssuer: 'https://idp.example.com/someone-else' })],
     ['expired', () => ({ notOnOrAfter: Date.now() - 600_000, subjectNotOnOrAfter: Date.now() - 600_000 })],
     ['not successful (StatusCode)', () => ({ statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Requester' })],
+    ['signed with RSA-SHA1 (the client does not allow SHA-1)', () => ({ signing: { algorithm: 'sha1' } })],
   ]
   for (const [name, change] of refusals) {
     it(`answers SAML_RESPONSE_VERIFICATION_FAILED_ERROR for a response ${name}`, async () => {

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { html } from 'hono/html'
 import { AppError } from '../../domain/errors'
 import { SAML_CONNECTION_ID } from '../../domain/ids'
 import { secretMatches } from '../../domain/secrets'
@@ -10,6 +9,7 @@ import { completeSignIn, exchangeCode, loadUsableConnection, redirectWithCode, s
 import type { AppEnv } from '../env'
 import { toAppError } from '../to-app-error'
 import { renderBrowserError } from './errors'
+import { autoPostForm } from './auto-post-form'
 import { readFields } from './form-body'
 import { toProfileJson } from './profile-json'
 import { buildSpMetadata } from '../../saml'
@@ -17,14 +17,6 @@ import { buildSpMetadata } from '../../saml'
 const param = (v: string | undefined, name: string, maxLength = 4096): string => {
   if (!v || v.length > maxLength) throw new AppError('invalid_input', { issues: [{ param: name, kind: v ? 'value' : 'missing' }] })
   return v
-}
-
-/** The HTTP-POST binding's page: a form the browser submits at once (a button without JavaScript). */
-function autoPostForm(action: string, fields: Record<string, string>) {
-  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing in…</title></head>
-<body onload="document.forms[0].submit()"><form method="post" action="${action}">${Object.entries(fields).map(
-    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
-  )}<noscript><button type="submit">Continue to your identity provider</button></noscript></form></body></html>`
 }
 
 /** The endpoints IdPs and browsers call: SP metadata, login start, ACS, and the code exchange. */

@@ -39,6 +39,8 @@ export function buildOpenApiDocument(serverUrl: string) {
       { name: 'Clerk: SAML connections', description: 'Wire-compatible with the Clerk Backend API (`@clerk/backend` `samlConnections`).' },
       { name: 'SuperTokens: SAML clients', description: 'Wire-compatible with the SuperTokens core SAML recipe (`supertokens-node` `recipe/saml`).' },
       { name: 'SuperTokens: core', description: 'Core endpoints the SuperTokens SDKs call first.' },
+      { name: 'SuperTokens: SAML login', description: 'The core\'s login flow, as `supertokens-node` calls it (`createLoginRequest`, `verifySAMLResponse`, `getUserInfo`).' },
+      { name: 'SuperTokens: SAML legacy (OAuth-provider style)', description: 'The core\'s legacy endpoints for OAuth clients such as the `boxy-saml` ThirdParty provider: authorize, ACS, token, userinfo (public tenant only).' },
     ],
   })
 }

@@ -16,6 +16,7 @@ import {
   redirectWithCode,
   startSignIn,
 } from '../../services/sso'
+import { autoPostForm } from '../browser/auto-post-form'
 import { toAppError } from '../to-app-error'
 import { throwOnInvalid } from '../validation-hook'
 import { presentedApiKey, type StEnv } from './auth'
@@ -56,7 +57,13 @@ const authorizeRoute = createRoute({
   request: { query: StLegacyAuthorizeQuery },
   responses: {
     307: redirectTo('To the IdP\'s SSO URL with SAMLRequest and RelayState'),
-    200: json(z.object({ status: z.literal('INVALID_CLIENT_ERROR') }), 'Unknown client, or redirect_uri not registered exactly'),
+    200: {
+      content: {
+        'application/json': { schema: z.object({ status: z.literal('INVALID_CLIENT_ERROR') }) },
+        'text/html': { schema: z.string().openapi({ description: 'For an IdP that takes only HTTP-POST: a form the browser posts to it at once' }) },
+      },
+      description: 'INVALID_CLIENT_ERROR (unknown client, or redirect_uri not registered exactly); or the HTTP-POST binding\'s form',
+    },
     ...textErrors(400, 401, 403, 404),
   },
 })
@@ -150,7 +157,9 @@ export function supertokensLegacyApi() {
       const scope: Scope = { instanceId, appId, tenantId: DEFAULT_TENANT_ID }
       const connection = await loadUsableClient(c.var.deps, scope, q.client_id)
       const acsUrl = legacyAcsUrl(c.var.origin, appId, instanceId)
-      const started = await startSignIn(c.var.deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, acsUrl })
+      const started = await startSignIn(c.var.deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, acsUrl, allowPost: true })
+      // A browser is at the other end here, so a POST-only IdP can be reached with a form.
+      if (started.post) return c.html(autoPostForm(started.post.action, started.post.fields), 200)
       return c.redirect(started.redirectUrl, 307)
     })
     .openapi(callbackRoute, async (c) => {

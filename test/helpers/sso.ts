@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test'
 import { inflateSync } from 'fflate'
 import { clerkClient, connectionInput, newInstance, ORIGIN } from './clerk'
 import { idpMetadataXml } from './keys'
-import { makeSignedResponse, type ResponseOptions, type SignOptions, type SignTarget } from './test-idp'
+import { freshSignedResponse, type ResponseOptions, type SignOptions, type SignTarget } from './test-idp'
 
 export const APP_CALLBACK = 'https://app.example.com/sso/callback'
 
@@ -66,20 +66,5 @@ export function signedResponseXmlFor(
   inResponseTo: string | null,
   extra: Partial<ResponseOptions> & { sign?: SignTarget; signing?: SignOptions } = {},
 ): string {
-  const now = Date.now()
-  return makeSignedResponse({
-    responseId: `_r${crypto.randomUUID().replace(/-/g, '')}`,
-    assertionId: `_a${crypto.randomUUID().replace(/-/g, '')}`,
-    issuer: entityId,
-    responseIssuer: entityId,
-    audience: connection.sp_entity_id,
-    recipient: connection.acs_url,
-    destination: connection.acs_url,
-    inResponseTo,
-    issueInstant: now - 1000,
-    notBefore: now - 60_000,
-    notOnOrAfter: now + 300_000,
-    subjectNotOnOrAfter: now + 300_000,
-    ...extra,
-  })
+  return freshSignedResponse({ entityId, spEntityId: connection.sp_entity_id, acsUrl: connection.acs_url, inResponseTo }, extra)
 }

@@ -217,6 +217,33 @@ export function makeSignedResponse(
   return xml
 }
 
+/**
+ * A Response valid now (5 minutes), with fresh Response and Assertion ids, from the IdP `entityId`
+ * to the SP `spEntityId` at `acsUrl` (Recipient and Destination); `extra` changes anything else.
+ */
+export function freshSignedResponse(
+  p: { entityId: string; spEntityId: string; acsUrl: string; inResponseTo: string | null },
+  extra: Partial<ResponseOptions> & { sign?: SignTarget; signing?: SignOptions } = {},
+): string {
+  const now = Date.now()
+  const unique = () => crypto.randomUUID().replace(/-/g, '')
+  return makeSignedResponse({
+    responseId: `_r${unique()}`,
+    assertionId: `_a${unique()}`,
+    issuer: p.entityId,
+    responseIssuer: p.entityId,
+    audience: p.spEntityId,
+    recipient: p.acsUrl,
+    destination: p.acsUrl,
+    inResponseTo: p.inResponseTo,
+    issueInstant: now - 1000,
+    notBefore: now - 60_000,
+    notOnOrAfter: now + 300_000,
+    subjectNotOnOrAfter: now + 300_000,
+    ...extra,
+  })
+}
+
 /** The SAMLResponse form value: base64 of the UTF-8 bytes. */
 export function toBase64(xml: string): string {
   let binary = ''

@@ -1,17 +1,15 @@
 import { inflateSync } from 'fflate'
-import supertokens from 'supertokens-node'
 import BoxySAML from 'supertokens-node/lib/build/recipe/thirdparty/providers/boxySaml'
-import SAML from 'supertokens-node/recipe/saml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeSignedResponse, toBase64, type KeyPair } from '../helpers/test-idp'
+import { freshSignedResponse, toBase64, type KeyPair } from '../helpers/test-idp'
 import { makeIdpKey } from './idp-key'
+import { DEV_API_KEY, initSupertokens } from './supertokens-init'
 import { startWorker, type RunningWorker } from './worker'
 
 // The core's legacy OAuth-provider-style endpoints over plain HTTP, as a browser, an IdP and an
 // OAuth client reach them, against the Worker under wrangler with local D1 and KV; then the same
 // flow driven by supertokens-node's own OAuth client (its boxy-saml ThirdParty provider).
 
-const DEV_API_KEY = 'local-development-api-key'
 const DEV_INSTANCE = 'ins_local'
 const SECRET = 'legacy-secret-4f2a'
 const APP_CALLBACK = 'http://localhost:3000/auth/callback/boxy-saml'
@@ -24,12 +22,7 @@ beforeAll(async () => {
   worker = await startWorker()
   idpKey = await makeIdpKey()
   // The provider below reads the app's settings from the SDK, which must be initialised.
-  supertokens.init({
-    supertokens: { connectionURI: worker.origin, apiKey: DEV_API_KEY },
-    appInfo: { appName: 'saml-edge legacy tests', apiDomain: 'http://localhost:3001', websiteDomain: 'http://localhost:3000' },
-    recipeList: [SAML.init()],
-    telemetry: false,
-  })
+  initSupertokens(worker.origin)
 })
 
 afterAll(async () => {
@@ -65,27 +58,8 @@ function readRedirect(location: string) {
 
 /** The IdP's answer: signed by the key this run made, for the SP and ACS the request named. */
 function idpAnswer(p: { entityId: string; spEntityId: string; acsUrl: string; inResponseTo: string | null }) {
-  const now = Date.now()
-  const unique = () => crypto.randomUUID().replace(/-/g, '')
-  return toBase64(
-    makeSignedResponse({
-      responseId: `_r${unique()}`,
-      assertionId: `_a${unique()}`,
-      issuer: p.entityId,
-      responseIssuer: p.entityId,
-      audience: p.spEntityId,
-      recipient: p.acsUrl,
-      destination: p.acsUrl,
-      inResponseTo: p.inResponseTo,
-      issueInstant: now - 1000,
-      notBefore: now - 60_000,
-      notOnOrAfter: now + 300_000,
-      subjectNotOnOrAfter: now + 300_000,
-      nameId: 'grace@acme.example',
-      attributes: { mail: ['grace@acme.example'], givenName: ['Grace'] },
-      signing: { key: idpKey },
-    }),
-  )
+  const attributes = { mail: ['grace@acme.example'], givenName: ['Grace'] }
+  return toBase64(freshSignedResponse(p, { nameId: 'grace@acme.example', attributes, signing: { key: idpKey } }))
 }
 
 const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers, redirect: 'manual' })

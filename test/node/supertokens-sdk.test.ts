@@ -1,15 +1,14 @@
 import { inflateSync } from 'fflate'
-import supertokens from 'supertokens-node'
 import SAML from 'supertokens-node/recipe/saml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeSignedResponse, toBase64, type KeyPair, type ResponseOptions } from '../helpers/test-idp'
+import { freshSignedResponse, toBase64, type KeyPair, type ResponseOptions, type SignOptions } from '../helpers/test-idp'
 import { makeIdpKey, redirectSignatureValid } from './idp-key'
+import { DEV_API_KEY, initSupertokens } from './supertokens-init'
 import { readRepoFile, startWorker, type RunningWorker } from './worker'
 
 // The real supertokens-node SDK (>= 24, SAML recipe) pointed at the Worker as its "core".
 // One SDK init per process: the SDK is a singleton, and vitest runs each file in its own worker.
 
-const DEV_API_KEY = 'local-development-api-key'
 // The IdP's key is made by this run; the SP's is the one the Worker is started with.
 const idpKey: KeyPair & { bareCert: string } = await makeIdpKey()
 const spCertPem = await readRepoFile('test/fixtures/keys/sp.cert.pem')
@@ -29,12 +28,7 @@ let worker: RunningWorker
 
 beforeAll(async () => {
   worker = await startWorker()
-  supertokens.init({
-    supertokens: { connectionURI: worker.origin, apiKey: DEV_API_KEY },
-    appInfo: { appName: 'saml-edge tests', apiDomain: 'http://localhost:3001', websiteDomain: 'http://localhost:3000' },
-    recipeList: [SAML.init()],
-    telemetry: false,
-  })
+  initSupertokens(worker.origin)
 })
 
 afterAll(async () => {
@@ -138,28 +132,10 @@ function readAuthnRequest(redirectURI: string) {
 }
 
 /** The test IdP's signed Response (xml-crypto, with the key made by this run), valid now. */
-function idpAnswer(o: { entityId: string; spEntityId: string; acsUrl: string; inResponseTo: string | null } & Partial<ResponseOptions>) {
-  const now = Date.now()
-  const { entityId, spEntityId, acsUrl, ...rest } = o
-  return toBase64(
-    makeSignedResponse({
-      responseId: `_r${crypto.randomUUID().replace(/-/g, '')}`,
-      assertionId: `_a${crypto.randomUUID().replace(/-/g, '')}`,
-      issuer: entityId,
-      responseIssuer: entityId,
-      audience: spEntityId,
-      recipient: acsUrl,
-      destination: acsUrl,
-      issueInstant: now - 1000,
-      notBefore: now - 60_000,
-      notOnOrAfter: now + 300_000,
-      subjectNotOnOrAfter: now + 300_000,
-      nameId: 'ada@acme.example',
-      attributes: { mail: ['ada@acme.example'], givenName: ['Ada'] },
-      signing: { key: idpKey },
-      ...rest,
-    }),
-  )
+function idpAnswer(o: { entityId: string; spEntityId: string; acsUrl: string; inResponseTo: string | null } & Partial<ResponseOptions> & { signing?: SignOptions }) {
+  const { entityId, spEntityId, acsUrl, inResponseTo, ...rest } = o
+  const attributes = { mail: ['ada@acme.example'], givenName: ['Ada'] }
+  return toBase64(freshSignedResponse({ entityId, spEntityId, acsUrl, inResponseTo }, { nameId: 'ada@acme.example', attributes, signing: { key: idpKey }, ...rest }))
 }
 
 async function newClient(tenantId: string, extra: { redirectURIs?: string[]; allowIDPInitiatedLogin?: boolean } = {}) {

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { inflateSync } from 'fflate'
-import { makeSignedResponse, toBase64, type ResponseOptions, type SignTarget, type SignOptions } from '../helpers/test-idp'
+import { freshSignedResponse, toBase64, type ResponseOptions, type SignTarget, type SignOptions } from '../helpers/test-idp'
 import { clientBody, newApp, ORIGIN, stClient, uniqueEntityId } from './helpers'
 
 /** The SuperTokens app backend's callback, which is the ACS in the SuperTokens login flow. */
@@ -46,27 +46,8 @@ export function idpResponse(
   p: { entityId: string; spEntityId: string; acsUrl: string; inResponseTo: string | null },
   extra: Partial<ResponseOptions> & { sign?: SignTarget; signing?: SignOptions } = {},
 ): string {
-  const now = Date.now()
-  const unique = () => crypto.randomUUID().replace(/-/g, '')
-  return toBase64(
-    makeSignedResponse({
-      responseId: `_r${unique()}`,
-      assertionId: `_a${unique()}`,
-      issuer: p.entityId,
-      responseIssuer: p.entityId,
-      audience: p.spEntityId,
-      recipient: p.acsUrl,
-      destination: p.acsUrl,
-      inResponseTo: p.inResponseTo,
-      issueInstant: now - 1000,
-      notBefore: now - 60_000,
-      notOnOrAfter: now + 300_000,
-      subjectNotOnOrAfter: now + 300_000,
-      nameId: 'ada@acme.example',
-      attributes: { mail: ['ada@acme.example'], givenName: ['  Ada  '], groups: ['admins', 'eng', '  '], empty: [''] },
-      ...extra,
-    }),
-  )
+  const attributes = { mail: ['ada@acme.example'], givenName: ['  Ada  '], groups: ['admins', 'eng', '  '], empty: [''] }
+  return toBase64(freshSignedResponse(p, { nameId: 'ada@acme.example', attributes, ...extra }))
 }
 
 type Client = Awaited<ReturnType<typeof tenantWithClient>>

@@ -9,6 +9,8 @@ import { signedResponse } from './bench-engine.mjs'
 import { benchIdpMetadata, fmt, load, loadEngine, log, root, startBenchServer, table } from './bench-support.mjs'
 
 const KEY = 'sk_test_local_development_key'
+const ST_KEY = 'local-development-api-key'
+const DEV_INSTANCE = 'ins_local'
 const JSON_HEADERS = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }
 const REDIRECT_URI = 'https://app.example.test/sso/callback'
 const PROVIDERS = ['saml_okta', 'saml_google', 'saml_microsoft', 'saml_custom']
@@ -88,6 +90,45 @@ export async function runHttpBench({ duration = 10, acsCount = 2000, connections
     if (probe.status !== 302 || !location.startsWith(`${REDIRECT_URI}?code=`)) throw new Error(`ACS probe: ${probe.status} ${location} ${probe.body}`)
     const refused = await call(origin, acsPath, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: badSignature })
     if (refused.status !== 400) throw new Error(`ACS refusal probe: ${refused.status} ${refused.body}`)
+    // 2b. A SuperTokens client for the legacy OAuth-style endpoints: another IdP entity id (one per
+    // tenant), the same test IdP key; its ACS is saml-edge's legacy callback for the instance.
+    const legacyEntityId = `${t.IDP_ENTITY_ID}/legacy-${stamp}`
+    const stPut = await call(origin, '/recipe/saml/clients', {
+      method: 'PUT',
+      headers: { 'api-key': ST_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        clientSecret: 'bench-secret',
+        redirectURIs: [REDIRECT_URI],
+        defaultRedirectURI: REDIRECT_URI,
+        metadataXML: Buffer.from(benchIdpMetadata(legacyEntityId, t.bareCertificate('idp'))).toString('base64'),
+        allowIDPInitiatedLogin: true,
+        enableRequestSigning: false,
+      }),
+    })
+    if (stPut.status !== 200) throw new Error(`PUT legacy client: ${stPut.status} ${stPut.body}`)
+    const legacyClient = JSON.parse(stPut.body)
+    const legacyAcs = `${origin}/recipe/saml/legacy/callback?instance_id=${DEV_INSTANCE}`
+    const legacyAcsPath = new URL(legacyAcs).pathname + new URL(legacyAcs).search
+    const authorizePath = `/recipe/saml/legacy/authorize?${new URLSearchParams({ client_id: legacyClient.clientId, redirect_uri: REDIRECT_URI, instance_id: DEV_INSTANCE })}`
+    log(`http: signing ${acsCount + 1} IdP-initiated responses for the legacy callback`)
+    const legacyResponses = Array.from({ length: acsCount + 1 }, (_, i) =>
+      form(
+        signedResponse(t, {
+          responseId: `_bench_legacy_resp_${stamp}_${i}`,
+          assertionId: `_bench_legacy_assert_${stamp}_${i}`,
+          issuer: legacyEntityId,
+          responseIssuer: legacyEntityId,
+          audience: legacyClient.spEntityId,
+          recipient: legacyAcs,
+          destination: legacyAcs,
+        }),
+      ),
+    )
+    const legacyProbe = await call(origin, legacyAcsPath, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: legacyResponses.pop() })
+    if (legacyProbe.status !== 302) throw new Error(`legacy callback probe: ${legacyProbe.status} ${legacyProbe.body}`)
+    const authorizeProbe = await call(origin, authorizePath)
+    if (authorizeProbe.status !== 307) throw new Error(`legacy authorize probe: ${authorizeProbe.status} ${authorizeProbe.body}`)
+
     const got = await call(origin, `/v1/saml_connections/${ids[0]}`, { headers: JSON_HEADERS })
     if (got.status !== 200) throw new Error(`get probe: ${got.status}`)
 
@@ -133,6 +174,14 @@ export async function runHttpBench({ duration = 10, acsCount = 2000, connections
       duration,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       requests: [{ method: 'POST', path: acsPath, body: badSignature }],
+    })
+
+    await run('GET /recipe/saml/legacy/authorize (307 to the IdP)', 307, { duration, requests: [{ method: 'GET', path: authorizePath }] })
+    let legacyI = 0
+    await run(`POST /recipe/saml/legacy/callback (valid, ${legacyResponses.length} fresh responses)`, 302, {
+      amount: legacyResponses.length,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      requests: [{ method: 'POST', path: legacyAcsPath, setupRequest: (req) => ({ ...req, body: legacyResponses[legacyI++] }) }],
     })
 
     const markdown = table(

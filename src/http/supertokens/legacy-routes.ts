@@ -17,9 +17,10 @@ import {
   startSignIn,
 } from '../../services/sso'
 import { autoPostForm } from '../browser/auto-post-form'
+import type { AppEnv } from '../env'
 import { toAppError } from '../to-app-error'
 import { throwOnInvalid } from '../validation-hook'
-import { presentedApiKey, type StEnv } from './auth'
+import { presentedApiKey } from './auth'
 import { supertokensFormBody } from './body'
 import { checkCdiVersion } from './cdi-version'
 import { renderSupertokensError, supertokensText } from './errors'
@@ -37,8 +38,8 @@ import { toStUserInfo } from './serialize'
 
 /** The legacy endpoints' context: the app from the path, and the instance of an api key if one was sent. */
 interface LegacyEnv {
-  Bindings: StEnv['Bindings']
-  Variables: StEnv['Variables'] & { legacy: { appId: string; keyInstanceId: string | null } }
+  Bindings: AppEnv['Bindings']
+  Variables: AppEnv['Variables'] & { legacy: { appId: string; keyInstanceId: string | null } }
 }
 
 const LEGACY = '/recipe/saml/legacy'

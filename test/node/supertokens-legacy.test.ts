@@ -43,9 +43,10 @@ async function newClient(extra: Record<string, unknown> = {}) {
     headers: { 'api-key': DEV_API_KEY, 'content-type': 'application/json' },
     body: JSON.stringify({ clientSecret: SECRET, redirectURIs: [APP_CALLBACK], defaultRedirectURI: APP_CALLBACK, metadataXML: base64(metadataXml(entityId)), ...extra }),
   })
-  const body = (await res.json()) as { status: string; clientId: string; spEntityId: string }
+  const body = (await res.json()) as { status: string; clientId: string; spEntityId: string; acsUrl: string }
   if (body.status !== 'OK') throw new Error(`PUT failed: ${JSON.stringify(body)}`)
-  return { entityId, clientId: body.clientId, spEntityId: body.spEntityId }
+  // spEntityId and acsUrl are what the IdP's admin configures (also in the client's SP metadata).
+  return { entityId, clientId: body.clientId, spEntityId: body.spEntityId, acsUrl: body.acsUrl }
 }
 
 /** What the IdP reads from the browser's visit: the AuthnRequest and its RelayState. */
@@ -82,7 +83,7 @@ describe('legacy endpoints over plain HTTP', () => {
     const query = new URLSearchParams({ client_id: client.clientId, redirect_uri: APP_CALLBACK, state: 'st-9', response_type: 'code', instance_id: DEV_INSTANCE })
     const { req, back } = await browserSignIn(`${worker.origin}${LEGACY}/authorize?${query}`, client)
     expect(`${req.url.origin}${req.url.pathname}`).toBe('https://idp.example.com/sso')
-    expect(req.acsUrl).toBe(`${worker.origin}${LEGACY}/callback?instance_id=${DEV_INSTANCE}`)
+    expect(req.acsUrl).toBe(client.acsUrl)
     expect(req.url.searchParams.get('Signature')).toBeTruthy()
 
     expect(back.status).toBe(302)
@@ -112,20 +113,28 @@ describe('legacy endpoints over plain HTTP', () => {
     expect([again.status, await again.text()]).toEqual([400, 'INVALID_TOKEN_ERROR\n'])
   })
 
-  it('refuses a tampered response, a reused relay state and a disallowed IdP-initiated login, as 400 text', async () => {
+  it('the legacy callback: a login finishes once; tampered, reused and disallowed IdP-initiated answers are 400 text', async () => {
     const client = await newClient()
+    const callback = `${worker.origin}${LEGACY}/callback?instance_id=${DEV_INSTANCE}`
     const query = new URLSearchParams({ client_id: client.clientId, redirect_uri: APP_CALLBACK, instance_id: DEV_INSTANCE })
     const toIdp = await get(`${worker.origin}${LEGACY}/authorize?${query}`)
     const req = readRedirect(toIdp.headers.get('location') ?? '')
     const signed = idpAnswer({ ...client, acsUrl: req.acsUrl, inResponseTo: req.requestId })
     const tampered = toBase64(atob(signed).replace('>grace@acme.example<', '>mallory@acme.example<'))
-    const refused = await postForm(req.acsUrl, { SAMLResponse: tampered, RelayState: req.relayState })
+    const refused = await postForm(callback, { SAMLResponse: tampered, RelayState: req.relayState })
     expect([refused.status, await refused.text()]).toEqual([400, 'SAML_RESPONSE_VERIFICATION_FAILED_ERROR\n'])
-    const reused = await postForm(req.acsUrl, { SAMLResponse: signed, RelayState: req.relayState })
+    const reused = await postForm(callback, { SAMLResponse: signed, RelayState: req.relayState })
     expect([reused.status, await reused.text()]).toEqual([400, 'INVALID_RELAY_STATE_ERROR\n'])
 
-    const unsolicited = idpAnswer({ ...client, acsUrl: req.acsUrl, inResponseTo: null })
-    const idpInitiated = await postForm(req.acsUrl, { SAMLResponse: unsolicited })
+    const again = readRedirect((await get(`${worker.origin}${LEGACY}/authorize?${query}`)).headers.get('location') ?? '')
+    const answer = idpAnswer({ ...client, acsUrl: again.acsUrl, inResponseTo: again.requestId })
+    const back = await postForm(callback, { SAMLResponse: answer, RelayState: again.relayState })
+    expect(back.status).toBe(302)
+    expect(new URL(back.headers.get('location') ?? '').searchParams.get('code')).toBeTruthy()
+
+    // An IdP configured with the legacy callback as its ACS addresses IdP-initiated answers to it.
+    const unsolicited = idpAnswer({ ...client, acsUrl: callback, inResponseTo: null })
+    const idpInitiated = await postForm(callback, { SAMLResponse: unsolicited })
     expect([idpInitiated.status, await idpInitiated.text()]).toEqual([400, 'IDP_LOGIN_DISALLOWED_ERROR\n'])
 
     const noKey = await get(`${worker.origin}${LEGACY}/authorize?client_id=${client.clientId}&redirect_uri=${encodeURIComponent(APP_CALLBACK)}`)

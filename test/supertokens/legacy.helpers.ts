@@ -6,7 +6,7 @@ import { CALLBACK, decodeLogin, idpResponse, tenantWithClient } from './login-fl
 export const LEGACY = '/recipe/saml/legacy'
 export const SECRET = 'legacy-client-secret'
 
-/** The ACS URL saml-edge names in legacy AuthnRequests (and expects in IdP-initiated ones). */
+/** The legacy callback as an IdP's configured ACS: the Recipient it expects of IdP-initiated responses. */
 export const legacyAcs = (instanceId: string, app = '') => `${ORIGIN}${app}${LEGACY}/callback?instance_id=${instanceId}`
 
 export interface Plain {
@@ -46,10 +46,13 @@ export async function authorize(c: LegacyClient, query: Record<string, string> =
   return { res, ...decodeLogin(res.location) }
 }
 
-/** Authorize, then the test IdP's signed answer posted to the legacy ACS: the 302 back to the app. */
+/**
+ * Authorize, then the test IdP's signed answer (for the client's ACS, which the AuthnRequest names)
+ * posted to the legacy callback: the 302 back to the app.
+ */
 export async function signIn(c: LegacyClient, extra: Parameters<typeof idpResponse>[1] = {}) {
   const started = await authorize(c)
-  const SAMLResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: legacyAcs(c.instanceId), inResponseTo: started.requestId }, extra)
+  const SAMLResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: c.acsUrl, inResponseTo: started.requestId }, extra)
   const res = await plain('POST', `${LEGACY}/callback?instance_id=${c.instanceId}`, { form: { SAMLResponse, RelayState: started.relayState } })
   return { ...started, SAMLResponse, res }
 }

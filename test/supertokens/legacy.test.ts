@@ -8,7 +8,7 @@ const EMAIL_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'
 const text = (status: number, body: string) => ({ status, contentType: 'text/html; charset=UTF-8', text: `${body}\n` })
 
 describe('GET /recipe/saml/legacy/authorize', () => {
-  it('answers 307 to the IdP with a signed AuthnRequest for the legacy ACS, for a browser naming the instance', async () => {
+  it('answers 307 to the IdP with a signed AuthnRequest for the client\'s ACS, for a browser naming the instance', async () => {
     const c = await legacyClient()
     const { res, url, authnRequest, relayState, requestId } = await authorize(c)
     expect(res.status).toBe(307)
@@ -16,7 +16,9 @@ describe('GET /recipe/saml/legacy/authorize', () => {
     expect([...url.searchParams.keys()]).toEqual(['SAMLRequest', 'RelayState', 'SigAlg', 'Signature'])
     expect(relayState.length).toBeGreaterThanOrEqual(32)
     expect(requestId).toMatch(/^_[0-9A-Za-z]{32}$/)
-    expect(authnRequest).toContain(`AssertionConsumerServiceURL="${legacyAcs(c.instanceId).replace(/&/g, '&amp;')}"`)
+    // The client's own ACS, as its JSON (`acsUrl`) and SP metadata give it to the IdP's admin.
+    expect(c.acsUrl).toMatch(new RegExp(`^${ORIGIN}/v1/saml/acs/samlc_[0-9A-Za-z]{27}$`))
+    expect(authnRequest).toContain(`AssertionConsumerServiceURL="${c.acsUrl}"`)
     expect(authnRequest).toContain(`<saml:Issuer>${c.spEntityId}</saml:Issuer>`)
   })
 
@@ -78,11 +80,11 @@ describe('GET /recipe/saml/legacy/authorize for an IdP that takes only HTTP-POST
     expect(res.text).toContain('<form method="post" action="https://idp.example.com/sso/post">')
     const fields = Object.fromEntries([...res.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]!.replace(/&amp;/g, '&')]))
     const authnRequest = new TextDecoder().decode(Uint8Array.from(atob(fields.SAMLRequest ?? ''), (ch) => ch.charCodeAt(0)))
-    expect(authnRequest).toContain(`AssertionConsumerServiceURL="${legacyAcs(c.instanceId)}"`)
+    expect(authnRequest).toContain(`AssertionConsumerServiceURL="${c.acsUrl}"`)
     expect(authnRequest).toContain('<ds:Signature')
     const requestId = authnRequest.match(/ ID="([^"]+)"/)?.[1] ?? ''
 
-    const SAMLResponse = idpResponse({ entityId, spEntityId, acsUrl: legacyAcs(c.instanceId), inResponseTo: requestId })
+    const SAMLResponse = idpResponse({ entityId, spEntityId, acsUrl: c.acsUrl, inResponseTo: requestId })
     const back = await plain('POST', `${LEGACY}/callback?instance_id=${c.instanceId}`, { form: { SAMLResponse, RelayState: fields.RelayState ?? '' } })
     expect(back.status).toBe(302)
     expect(new URL(back.location ?? '').searchParams.get('state')).toBe('p1')
@@ -126,7 +128,7 @@ describe('the legacy flow end to end: authorize, ACS, token, userinfo', () => {
   it('reads the camelCase form fields too, and keeps the redirect_uri\'s own query', async () => {
     const c = await legacyClient()
     const started = await authorize(c, { redirect_uri: OTHER_CALLBACK, state: 'x y' })
-    const samlResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: legacyAcs(c.instanceId), inResponseTo: started.requestId })
+    const samlResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: c.acsUrl, inResponseTo: started.requestId })
     const res = await plain('POST', `${LEGACY}/callback`, { form: { samlResponse, relayState: started.relayState } })
     expect(res.status).toBe(302)
     const back = new URL(res.location ?? '')
@@ -147,13 +149,14 @@ describe('the legacy flow end to end: authorize, ACS, token, userinfo', () => {
     const started = await plain('GET', `${prefix}${LEGACY}/authorize?${q}`)
     expect(started.status).toBe(307)
     const { authnRequest, relayState, requestId } = decodeLogin(started.location ?? '')
-    expect(authnRequest).toContain(`AssertionConsumerServiceURL="${legacyAcs(app.instanceId, prefix)}"`)
-    const SAMLResponse = idpResponse({ entityId, spEntityId, acsUrl: legacyAcs(app.instanceId, prefix), inResponseTo: requestId })
+    const acsUrl: string = put.body.acsUrl
+    expect(authnRequest).toContain(`AssertionConsumerServiceURL="${acsUrl}"`)
+    const SAMLResponse = idpResponse({ entityId, spEntityId, acsUrl, inResponseTo: requestId })
     // The login belongs to the named app: posted to the default app's ACS it is not found there.
     expect(await plain('POST', `${LEGACY}/callback`, { form: { SAMLResponse, RelayState: relayState } })).toMatchObject(text(400, 'INVALID_RELAY_STATE_ERROR'))
     const started2 = await plain('GET', `${prefix}${LEGACY}/authorize?${q}`)
     const second = decodeLogin(started2.location ?? '')
-    const answer = idpResponse({ entityId, spEntityId, acsUrl: legacyAcs(app.instanceId, prefix), inResponseTo: second.requestId })
+    const answer = idpResponse({ entityId, spEntityId, acsUrl, inResponseTo: second.requestId })
     const res = await plain('POST', `${prefix}${LEGACY}/callback`, { form: { SAMLResponse: answer, RelayState: second.relayState } })
     expect(res.status).toBe(302)
     const form = { client_id: clientId, client_secret: SECRET, code: codeIn(res.location) }
@@ -162,6 +165,26 @@ describe('the legacy flow end to end: authorize, ACS, token, userinfo', () => {
     expect(t.status).toBe(200)
     const user = await plain('GET', `${prefix}${LEGACY}/userinfo`, { headers: { authorization: `Bearer ${t.body.access_token}` } })
     expect(user.body).toMatchObject({ id: 'ada@acme.example', aud: clientId })
+  })
+})
+
+describe('the client\'s own ACS (/v1/saml/acs/<id>) in the legacy flow', () => {
+  it('finishes a legacy login, SP- or IdP-initiated, with a code the legacy token endpoint redeems', async () => {
+    const c = await legacyClient({ allowIDPInitiatedLogin: true })
+    const started = await authorize(c)
+    const SAMLResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: c.acsUrl, inResponseTo: started.requestId })
+    const acsPath = new URL(c.acsUrl).pathname
+    const back = await plain('POST', acsPath, { form: { SAMLResponse, RelayState: started.relayState } })
+    expect(back.status).toBe(302)
+    expect(new URL(back.location ?? '').searchParams.get('state')).toBe('legacy-state')
+    const t = await token({ client_id: c.clientId, client_secret: SECRET, code: codeIn(back.location) })
+    expect((await userinfo(t.body.access_token)).body).toMatchObject({ id: 'ada@acme.example', aud: c.clientId })
+
+    const unsolicited = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: c.acsUrl, inResponseTo: null })
+    const landed = await plain('POST', acsPath, { form: { SAMLResponse: unsolicited } })
+    expect(landed.status).toBe(302)
+    expect(`${new URL(landed.location ?? '').origin}${new URL(landed.location ?? '').pathname}`).toBe(CALLBACK)
+    expect((await token({ client_id: c.clientId, client_secret: SECRET, code: codeIn(landed.location) })).status).toBe(200)
   })
 })
 
@@ -180,7 +203,7 @@ describe('POST /recipe/saml/legacy/callback: refusals are 400 text, and change n
   it('answers the callback outcomes as 400 text: tampered, unknown and reused relay states', async () => {
     const c = await legacyClient()
     const started = await authorize(c)
-    const signed = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: legacyAcs(c.instanceId), inResponseTo: started.requestId })
+    const signed = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: c.acsUrl, inResponseTo: started.requestId })
     const tampered = btoa(atob(signed).replace('>ada@acme.example<', '>eve@acme.example<'))
     const post = (SAMLResponse: string, RelayState: string) => plain('POST', `${LEGACY}/callback`, { form: { SAMLResponse, RelayState } })
     expect(await post(signed, 'no-such-relay-state')).toMatchObject(text(400, 'INVALID_RELAY_STATE_ERROR'))
@@ -189,7 +212,7 @@ describe('POST /recipe/saml/legacy/callback: refusals are 400 text, and change n
     expect(await post(signed, started.relayState)).toMatchObject(text(400, 'INVALID_RELAY_STATE_ERROR'))
   })
 
-  it('refuses a response for another ACS than the legacy one the AuthnRequest named', async () => {
+  it('refuses a response for another ACS than the one the AuthnRequest named', async () => {
     const c = await legacyClient()
     const started = await authorize(c)
     const samlResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: `${ORIGIN}/v1/saml/acs/elsewhere`, inResponseTo: started.requestId })
@@ -202,7 +225,7 @@ describe('POST /recipe/saml/legacy/callback: refusals are 400 text, and change n
     const c = await legacyClient()
     const stranger = await newApp()
     const started = await authorize(c)
-    const SAMLResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: legacyAcs(c.instanceId), inResponseTo: started.requestId })
+    const SAMLResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: c.acsUrl, inResponseTo: started.requestId })
     const form = { SAMLResponse, RelayState: started.relayState }
     expect(await plain('POST', `${LEGACY}/callback?instance_id=${stranger.instanceId}`, { form })).toMatchObject(text(400, 'INVALID_RELAY_STATE_ERROR'))
     expect(await plain('POST', `${LEGACY}/callback`, { form, headers: { 'api-key': stranger.apiKey } })).toMatchObject(text(400, 'INVALID_RELAY_STATE_ERROR'))
@@ -231,10 +254,12 @@ describe('POST /recipe/saml/legacy/callback: refusals are 400 text, and change n
     expect((await userinfo(t.body.access_token)).body.id).toBe('ada@acme.example')
 
     // An IdP-initiated response must name the legacy ACS of its own instance.
-    const misdirected = idpResponse({ entityId: open.entityId, spEntityId: open.spEntityId, acsUrl: `${ORIGIN}${LEGACY}/callback`, inResponseTo: null })
-    expect(await plain('POST', `${LEGACY}/callback?instance_id=${open.instanceId}`, { form: { SAMLResponse: misdirected } })).toMatchObject(
-      text(400, 'SAML_RESPONSE_VERIFICATION_FAILED_ERROR'),
-    )
+    for (const acsUrl of [`${ORIGIN}${LEGACY}/callback`, open.acsUrl]) {
+      const misdirected = idpResponse({ entityId: open.entityId, spEntityId: open.spEntityId, acsUrl, inResponseTo: null })
+      expect(await plain('POST', `${LEGACY}/callback?instance_id=${open.instanceId}`, { form: { SAMLResponse: misdirected } }), acsUrl).toMatchObject(
+        text(400, 'SAML_RESPONSE_VERIFICATION_FAILED_ERROR'),
+      )
+    }
   })
 })
 
@@ -260,7 +285,7 @@ describe('POST /recipe/saml/legacy/token', () => {
   it('refuses every secret for a client that has none (as the core does)', async () => {
     const c = await tenantWithClient()
     const started = await authorize(c)
-    const SAMLResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: legacyAcs(c.instanceId), inResponseTo: started.requestId })
+    const SAMLResponse = idpResponse({ entityId: c.entityId, spEntityId: c.spEntityId, acsUrl: c.acsUrl, inResponseTo: started.requestId })
     const res = await plain('POST', `${LEGACY}/callback`, { form: { SAMLResponse, RelayState: started.relayState } })
     expect(await token({ client_id: c.clientId, client_secret: 'anything', code: codeIn(res.location) })).toMatchObject(text(400, 'Invalid client_secret'))
   })

@@ -18,7 +18,8 @@ export async function tenantWithClient(opts: { tenantId?: string; client?: Recor
   const put = await st.put(clientBody({ redirectURIs: [CALLBACK, OTHER_CALLBACK], defaultRedirectURI: CALLBACK, ...opts.client }, { entityId }))
   if (put.status !== 200 || put.body.status !== 'OK') throw new Error(`PUT failed: ${put.text}`)
   const clientId: string = put.body.clientId
-  return { ...app, st, tenantId, entityId, clientId, spEntityId: await spEntityIdOf(clientId, tenantId) }
+  // acsUrl: saml-edge's own ACS for the client (`/v1/saml/acs/<id>`), as its JSON and SP metadata give it.
+  return { ...app, st, tenantId, entityId, clientId, acsUrl: put.body.acsUrl as string, spEntityId: await spEntityIdOf(clientId, tenantId) }
 }
 
 /** The per-connection SP entity id: `<origin>/saml/<connection id>`. */

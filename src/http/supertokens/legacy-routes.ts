@@ -91,8 +91,9 @@ const userinfoRoute = createRoute({
 })
 
 /**
- * The ACS URL saml-edge puts in legacy AuthnRequests, and the only Recipient an IdP-initiated
- * legacy response may name. The instance rides in the query because the IdP's browser sends no key.
+ * The only Recipient an IdP-initiated response posted to the legacy callback may name, for IdPs
+ * configured with this endpoint as their ACS. The instance rides in the query because the IdP's
+ * browser sends no key.
  */
 export function legacyAcsUrl(origin: string, appId: string, instanceId: string): string {
   const app = appId === DEFAULT_APP_ID ? '' : `/appid-${appId}`
@@ -157,8 +158,9 @@ export function supertokensLegacyApi() {
       if (!instanceId) throw new AppError('unauthenticated', { internal: 'neither an api key nor instance_id' })
       const scope: Scope = { instanceId, appId, tenantId: DEFAULT_TENANT_ID }
       const connection = await loadUsableClient(c.var.deps, scope, q.client_id)
-      const acsUrl = legacyAcsUrl(c.var.origin, appId, instanceId)
-      const started = await startSignIn(c.var.deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, acsUrl, allowPost: true })
+      // The ACS is the client's own (`acsUrl` in its JSON and SP metadata), where the core uses its
+      // `saml_legacy_acs_url` setting: one URL to configure in the IdP, whichever flow starts the login.
+      const started = await startSignIn(c.var.deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, allowPost: true })
       // A browser is at the other end here, so a POST-only IdP can be reached with a form.
       if (started.post) return c.html(autoPostForm(started.post.action, started.post.fields), 200)
       return c.redirect(started.redirectUrl, 307)

@@ -159,7 +159,7 @@ export function supertokensLegacyApi() {
       const scope: Scope = { instanceId, appId, tenantId: DEFAULT_TENANT_ID }
       const connection = await loadUsableClient(c.var.deps, scope, q.client_id)
       // The ACS is the client's own (`acsUrl` in its JSON and SP metadata), where the core uses its
-      // `saml_legacy_acs_url` setting: one URL to configure in the IdP, whichever flow starts the login.
+      // `saml_legacy_acs_url` setting: the IdP is configured as the SP metadata says.
       const started = await startSignIn(c.var.deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, allowPost: true })
       // A browser is at the other end here, so a POST-only IdP can be reached with a form.
       if (started.post) return c.html(autoPostForm(started.post.action, started.post.fields), 200)

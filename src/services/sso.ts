@@ -14,6 +14,7 @@ import {
   verifySamlResponse,
   type UnverifiedResponse,
 } from '../saml'
+import type { PendingCode } from '../storage/kv/request-state'
 import type { Deps } from './deps'
 import { loadConnectionAtEdge } from './edge-sync'
 import { mapProfile, type SignInProfile } from './profile'
@@ -223,15 +224,32 @@ export async function completeSignIn(deps: Deps, p: CompleteSignInInput): Promis
   return { connection: conn, profile, redirectUri, state: request?.state ?? null }
 }
 
-/** Issues a one-time code for a finished sign-in: the payload in KV, single use enforced in D1. */
-async function issueCode(deps: Deps, done: CompletedSignIn): Promise<string> {
+/**
+ * Keeps a code's payload until it is redeemed: in D1, readable at once from any region (the
+ * backend redeeming it is often elsewhere than the browser that brought it), and in KV, the fast
+ * path where it was issued. Single use is enforced in D1 when it is redeemed.
+ */
+async function storePendingCode(deps: Deps, hash: string, pending: PendingCode): Promise<void> {
   const now = deps.clock()
+  await deps.ssoState.putPendingCode(hash, pending)
+  try {
+    await deps.requests.putCode(hash, pending, now)
+  } catch (e) {
+    deps.log.warn('code_edge_copy_failed', { error: String(e) })
+  }
+}
+
+/** Issues a one-time code for a finished sign-in. */
+async function issueCode(deps: Deps, done: CompletedSignIn): Promise<string> {
   const code = newOpaqueToken(32)
-  await deps.requests.putCode(
-    await sha256Hex(code),
-    { v: 1, connectionId: done.connection.id, instanceId: done.connection.instanceId, redirectUri: done.redirectUri, profile: { ...done.profile }, expiresAt: now + AUTH_CODE_TTL_MS },
-    now,
-  )
+  await storePendingCode(deps, await sha256Hex(code), {
+    v: 1,
+    connectionId: done.connection.id,
+    instanceId: done.connection.instanceId,
+    redirectUri: done.redirectUri,
+    profile: { ...done.profile },
+    expiresAt: deps.clock() + AUTH_CODE_TTL_MS,
+  })
   return code
 }
 
@@ -267,7 +285,7 @@ export async function exchangeCode(deps: Deps, code: string, authorize: Authoriz
 /** Redeems what is stored under `hash` (a code or an access token), at most once. */
 async function redeem(deps: Deps, hash: string, authorize: Authorize): Promise<SignInProfile> {
   const now = deps.clock()
-  const pending = await deps.requests.getCode(hash, now)
+  const pending = (await deps.requests.getCode(hash, now)) ?? (await deps.ssoState.getPendingCode(hash, now))
   if (!pending) throw new AppError('invalid_token')
   const access = await authorize(pending.connectionId, pending.instanceId, pending.redirectUri)
   if (access === 'unknown') throw new AppError('invalid_token', { internal: 'code of another scope' })
@@ -288,13 +306,9 @@ const accessTokenHash = (token: string) => sha256Hex(`access_token:${token}`)
  * profile is kept for `AUTH_CODE_TTL_MS` under a fresh opaque token, redeemable once.
  */
 export async function issueAccessToken(deps: Deps, conn: SamlConnection, profile: SignInProfile): Promise<{ token: string; expiresInSeconds: number }> {
-  const now = deps.clock()
   const token = newOpaqueToken(32)
-  await deps.requests.putCode(
-    await accessTokenHash(token),
-    { v: 1, connectionId: conn.id, instanceId: conn.instanceId, redirectUri: '', profile: { ...profile }, expiresAt: now + AUTH_CODE_TTL_MS },
-    now,
-  )
+  const pending = { v: 1 as const, connectionId: conn.id, instanceId: conn.instanceId, redirectUri: '', profile: { ...profile }, expiresAt: deps.clock() + AUTH_CODE_TTL_MS }
+  await storePendingCode(deps, await accessTokenHash(token), pending)
   return { token, expiresInSeconds: AUTH_CODE_TTL_MS / 1000 }
 }
 

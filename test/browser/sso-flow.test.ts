@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { sha256Hex } from '../../src/domain/secrets'
 import { makeSignedResponse, toBase64, type ResponseOptions, type SignTarget } from '../helpers/test-idp'
 import { activeConnection, APP_CALLBACK, exchange, postToAcs, signedResponseXmlFor, startLogin } from '../helpers/sso'
 
@@ -141,16 +142,25 @@ describe('inactive and deleted connections', () => {
 })
 
 describe('the code exchange', () => {
-  it('needs the owning instance’s key or the connection’s client secret', async () => {
-    const { connection, entityId } = await activeConnection({ allow_idp_initiated: true })
+  it('needs the owning instance’s key or the connection’s client secret; refusals leave the code usable', async () => {
+    const { connection, entityId, secretKey } = await activeConnection({ allow_idp_initiated: true })
     const acs = await postToAcs(connection.id, idpResponse(connection, entityId, null))
     const { code } = codeFrom(acs)
     const other = await activeConnection()
     expect((await exchange(code!, { secretKey: other.secretKey })).status).toBe(401)
     expect((await exchange(code!, {})).status).toBe(401)
     expect((await exchange(code!, { clientSecret: 'guess' })).status).toBe(401)
-    const consumed = await env.DB.prepare('SELECT COUNT(*) AS n FROM consumed_codes').first<{ n: number }>()
-    expect(consumed?.n).toBeGreaterThanOrEqual(0)
+    const consumed = await env.DB.prepare('SELECT COUNT(*) AS n FROM consumed_codes WHERE code_hash = ?').bind(await sha256Hex(code!)).first<{ n: number }>()
+    expect(consumed?.n).toBe(0)
+    expect((await exchange(code!, { secretKey })).status).toBe(200)
+  })
+
+  it('redeems a code where KV has not seen it yet (a backend in another region), from D1, once', async () => {
+    const { connection, entityId, secretKey } = await activeConnection({ allow_idp_initiated: true })
+    const { code } = codeFrom(await postToAcs(connection.id, idpResponse(connection, entityId, null)))
+    await env.KV.delete(`code:${await sha256Hex(code!)}`)
+    expect((await exchange(code!, { secretKey })).status).toBe(200)
+    expect((await exchange(code!, { secretKey })).status).toBe(400)
   })
 
   it('refuses unknown codes', async () => {

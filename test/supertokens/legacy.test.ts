@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { sha256Hex } from '../../src/domain/secrets'
 import { base64, BINDING_POST, clientBody, idpMetadataXml, newApp, newTenantId, ORIGIN, stClient, uniqueEntityId } from './helpers'
 import { authorize, codeIn, LEGACY, legacyAcs, legacyClient, plain, SECRET, signIn, token, userinfo } from './legacy.helpers'
 import { CALLBACK, decodeLogin, idpResponse, OTHER_CALLBACK, spEntityIdOf, tenantWithClient } from './login-flow.helpers'
@@ -165,6 +166,26 @@ describe('the legacy flow end to end: authorize, ACS, token, userinfo', () => {
     expect(t.status).toBe(200)
     const user = await plain('GET', `${prefix}${LEGACY}/userinfo`, { headers: { authorization: `Bearer ${t.body.access_token}` } })
     expect(user.body).toMatchObject({ id: 'ada@acme.example', aud: clientId })
+  })
+})
+
+describe('codes redeemed in another region', () => {
+  it('work where KV has not seen the code or the access token yet (D1 holds them), once', async () => {
+    const c = await legacyClient()
+    const code = codeIn((await signIn(c)).res.location)
+    // What a backend in another region sees before KV propagates: no edge copy at all.
+    await env.KV.delete(`code:${await sha256Hex(code)}`)
+    const t = await token({ client_id: c.clientId, client_secret: SECRET, code })
+    expect(t.status).toBe(200)
+    expect(await token({ client_id: c.clientId, client_secret: SECRET, code })).toMatchObject(text(400, 'INVALID_TOKEN_ERROR'))
+
+    const [opaque] = t.body.access_token.split('.')
+    await env.KV.delete(`code:${await sha256Hex(`access_token:${opaque}`)}`)
+    expect((await userinfo(t.body.access_token)).status).toBe(200)
+    expect(await userinfo(t.body.access_token)).toMatchObject(text(400, 'INVALID_TOKEN_ERROR'))
+    // A redeemed code's profile does not stay behind in D1.
+    const left = await env.DB.prepare('SELECT COUNT(*) AS n FROM pending_codes WHERE code_hash IN (?, ?)').bind(await sha256Hex(code), await sha256Hex(`access_token:${opaque}`)).first<{ n: number }>()
+    expect(left?.n).toBe(0)
   })
 })
 

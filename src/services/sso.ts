@@ -230,13 +230,9 @@ export async function completeSignIn(deps: Deps, p: CompleteSignInInput): Promis
  * path where it was issued. Single use is enforced in D1 when it is redeemed.
  */
 async function storePendingCode(deps: Deps, hash: string, pending: PendingCode): Promise<void> {
-  const now = deps.clock()
-  await deps.ssoState.putPendingCode(hash, pending)
-  try {
-    await deps.requests.putCode(hash, pending, now)
-  } catch (e) {
-    deps.log.warn('code_edge_copy_failed', { error: String(e) })
-  }
+  // Both at once; only the D1 write must succeed (a KV miss falls back to D1 when redeemed).
+  const edgeCopy = deps.requests.putCode(hash, pending, deps.clock()).catch((e: unknown) => deps.log.warn('code_edge_copy_failed', { error: String(e) }))
+  await Promise.all([deps.ssoState.putPendingCode(hash, pending), edgeCopy])
 }
 
 /** Issues a one-time code for a finished sign-in. */

@@ -7,7 +7,7 @@ export const LEGACY = '/recipe/saml/legacy'
 export const SECRET = 'legacy-client-secret'
 
 /** The legacy callback as an IdP's configured ACS: the Recipient it expects of IdP-initiated responses. */
-export const legacyAcs = (instanceId: string, app = '') => `${ORIGIN}${app}${LEGACY}/callback?instance_id=${instanceId}`
+export const legacyAcs = (instanceId: string) => `${ORIGIN}${LEGACY}/callback?instance_id=${instanceId}`
 
 export interface Plain {
   status: number

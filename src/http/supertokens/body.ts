@@ -4,6 +4,22 @@ import { readCappedText } from '../../services/read-capped'
 import { MAX_BODY_BYTES } from '../middleware/json-body'
 import type { StEnv } from './auth'
 
+/** The body as text, refused when it is (or says it is) over the cap. */
+async function readBodyText(req: Request): Promise<string> {
+  const tooLarge = () => new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
+  if (Number(req.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) throw tooLarge()
+  const text = await readCappedText(req.body, MAX_BODY_BYTES)
+  if (text === null) throw tooLarge()
+  return text
+}
+
+/** Hands the checked body on to the route validator, labelled as the type it validates. */
+function replaceBody(req: Request, contentType: string, body: string): Request {
+  const headers = new Headers(req.headers)
+  headers.set('content-type', contentType)
+  return new Request(req.url, { method: req.method, headers, body })
+}
+
 /**
  * Reads a SuperTokens request body the way the core does: always as JSON, whatever the
  * Content-Type says, and it must be a JSON object (an empty body is not one). The checked text is
@@ -12,10 +28,7 @@ import type { StEnv } from './auth'
  */
 export const supertokensJsonBody = createMiddleware<StEnv>(async (c, next) => {
   if (c.req.method !== 'POST' && c.req.method !== 'PUT') return next()
-  const declared = Number(c.req.header('content-length') ?? '0')
-  if (declared > MAX_BODY_BYTES) throw new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
-  const text = await readCappedText(c.req.raw.body, MAX_BODY_BYTES)
-  if (text === null) throw new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
+  const text = await readBodyText(c.req.raw)
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -23,10 +36,7 @@ export const supertokensJsonBody = createMiddleware<StEnv>(async (c, next) => {
     throw new AppError('malformed_body', { internal: String(e) })
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AppError('malformed_body', { internal: 'not an object' })
-
-  const headers = new Headers(c.req.raw.headers)
-  headers.set('content-type', 'application/json')
-  c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: text })
+  c.req.raw = replaceBody(c.req.raw, 'application/json', text)
   await next()
 })
 
@@ -39,10 +49,7 @@ const FORM_ALIASES: Record<string, string> = { samlResponse: 'SAMLResponse', rel
  * and a body of another type has no form fields. The cleaned form goes on to the route validator.
  */
 export const supertokensFormBody = createMiddleware<StEnv>(async (c, next) => {
-  const declared = Number(c.req.header('content-length') ?? '0')
-  if (declared > MAX_BODY_BYTES) throw new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
-  const text = await readCappedText(c.req.raw.body, MAX_BODY_BYTES)
-  if (text === null) throw new AppError('body_too_large', { meta: { limit: MAX_BODY_BYTES } })
+  const text = await readBodyText(c.req.raw)
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
   const form = new URLSearchParams()
   if (type === 'application/x-www-form-urlencoded' || !type) {
@@ -52,8 +59,6 @@ export const supertokensFormBody = createMiddleware<StEnv>(async (c, next) => {
       if (value.trim() !== '' && !(canonical !== name && given.has(canonical))) form.append(canonical, value)
     }
   }
-  const headers = new Headers(c.req.raw.headers)
-  headers.set('content-type', 'application/x-www-form-urlencoded')
-  c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: form.toString() })
+  c.req.raw = replaceBody(c.req.raw, 'application/x-www-form-urlencoded', form.toString())
   await next()
 })

@@ -133,8 +133,8 @@ export async function startSignIn(
 export interface CompletedSignIn {
   connection: SamlConnection
   profile: SignInProfile
-  redirectUri: string
-  state: string | null
+  /** Where to send the browser: the redirect URI with the one-time `code` (and `state`). */
+  redirectUrl: string
 }
 
 export interface CompleteSignInInput {
@@ -206,9 +206,6 @@ export async function completeSignIn(deps: Deps, p: CompleteSignInInput): Promis
   )
   if (!verified.ok) throw new AppError('saml_response_rejected', { internal: verified.failure })
   const a = verified.value
-  if (!(await deps.ssoState.reserveAssertionId(conn.id, a.assertionId, Math.max(a.notOnOrAfter, now + 60_000)))) {
-    throw new AppError('saml_response_rejected', { internal: { reason: 'replayed', assertionId: a.assertionId } })
-  }
 
   // IdP-initiated: the RelayState may name an allowed redirect URI; otherwise the default one.
   const fallback = conn.defaultRedirectUri ?? conn.redirectUris[0] ?? null
@@ -220,44 +217,35 @@ export async function completeSignIn(deps: Deps, p: CompleteSignInInput): Promis
     a.attributes,
     conn.attributeMapping,
   )
-  deps.log.info('saml_sign_in', { connection_id: conn.id, idp_initiated: !request })
-  return { connection: conn, profile, redirectUri, state: request?.state ?? null }
-}
 
-/**
- * Keeps a code's payload until it is redeemed: in D1, readable at once from any region (the
- * backend redeeming it is often elsewhere than the browser that brought it), and in KV, the fast
- * path where it was issued. Single use is enforced in D1 when it is redeemed.
- */
-async function storePendingCode(deps: Deps, hash: string, pending: PendingCode): Promise<void> {
-  // Both at once; only the D1 write must succeed (a KV miss falls back to D1 when redeemed).
-  const edgeCopy = deps.requests.putCode(hash, pending, deps.clock()).catch((e: unknown) => deps.log.warn('code_edge_copy_failed', { error: String(e) }))
-  await Promise.all([deps.ssoState.putPendingCode(hash, pending), edgeCopy])
-}
-
-/** Issues a one-time code for a finished sign-in. */
-async function issueCode(deps: Deps, done: CompletedSignIn): Promise<string> {
+  // The assertion id is reserved and the code stored in one D1 batch: a replay gets no code, and
+  // a failed write leaves the assertion unused, so the browser may post it again.
   const code = newOpaqueToken(32)
-  await storePendingCode(deps, await sha256Hex(code), {
-    v: 1,
-    connectionId: done.connection.id,
-    instanceId: done.connection.instanceId,
-    redirectUri: done.redirectUri,
-    profile: { ...done.profile },
-    expiresAt: deps.clock() + AUTH_CODE_TTL_MS,
-  })
-  return code
+  const codeHash = await sha256Hex(code)
+  const pending: PendingCode = { v: 1, connectionId: conn.id, instanceId: conn.instanceId, redirectUri, profile: { ...profile }, expiresAt: now + AUTH_CODE_TTL_MS }
+  if (!(await deps.ssoState.reserveAssertionWithCode(conn.id, a.assertionId, Math.max(a.notOnOrAfter, now + 60_000), codeHash, pending))) {
+    throw new AppError('saml_response_rejected', { internal: { reason: 'replayed', assertionId: a.assertionId } })
+  }
+  await putCodeEdgeCopy(deps, codeHash, pending)
+  deps.log.info('saml_sign_in', { connection_id: conn.id, idp_initiated: !request })
+  return { connection: conn, profile, redirectUrl: withCode(redirectUri, code, request?.state ?? null) }
+}
+
+/** The redirect URI with `code` (and `state`) set in its own query; values are encoded once. */
+function withCode(redirectUri: string, code: string, state: string | null): string {
+  const url = new URL(redirectUri)
+  url.searchParams.set('code', code)
+  if (state !== null) url.searchParams.set('state', state)
+  return url.toString()
 }
 
 /**
- * Finishes a verified sign-in: issues its one-time code and returns where to send the browser,
- * the redirect URI with `code` (and `state`) added to its own query; values are encoded once.
+ * The KV copy of a pending code: the fast path where it was issued. D1 holds the code itself,
+ * readable at once from any region (the backend redeeming a code is often elsewhere than the
+ * browser that brought it), so a failed KV write only costs that fast path.
  */
-export async function redirectWithCode(deps: Deps, done: CompletedSignIn): Promise<string> {
-  const url = new URL(done.redirectUri)
-  url.searchParams.set('code', await issueCode(deps, done))
-  if (done.state !== null) url.searchParams.set('state', done.state)
-  return url.toString()
+async function putCodeEdgeCopy(deps: Deps, hash: string, pending: PendingCode): Promise<void> {
+  await deps.requests.putCode(hash, pending, deps.clock()).catch((e: unknown) => deps.log.warn('code_edge_copy_failed', { error: String(e) }))
 }
 
 /**
@@ -303,8 +291,9 @@ const accessTokenHash = (token: string) => sha256Hex(`access_token:${token}`)
  */
 export async function issueAccessToken(deps: Deps, conn: SamlConnection, profile: SignInProfile): Promise<{ token: string; expiresInSeconds: number }> {
   const token = newOpaqueToken(32)
-  const pending = { v: 1 as const, connectionId: conn.id, instanceId: conn.instanceId, redirectUri: '', profile: { ...profile }, expiresAt: deps.clock() + AUTH_CODE_TTL_MS }
-  await storePendingCode(deps, await accessTokenHash(token), pending)
+  const hash = await accessTokenHash(token)
+  const pending: PendingCode = { v: 1, connectionId: conn.id, instanceId: conn.instanceId, redirectUri: '', profile: { ...profile }, expiresAt: deps.clock() + AUTH_CODE_TTL_MS }
+  await Promise.all([deps.ssoState.putPendingCode(hash, pending), putCodeEdgeCopy(deps, hash, pending)])
   return { token, expiresInSeconds: AUTH_CODE_TTL_MS / 1000 }
 }
 

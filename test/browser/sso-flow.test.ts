@@ -76,7 +76,11 @@ describe('SP-initiated sign-in, end to end', () => {
     expect((await postToAcs(connection.id, saml, login.relayState)).status).toBe(400)
     const unsolicited = idpResponse(connection, entityId, null)
     expect((await postToAcs(connection.id, unsolicited)).status).toBe(302)
+    const codes = () => env.DB.prepare("SELECT COUNT(*) AS n FROM pending_codes WHERE json_extract(payload, '$.connectionId') = ?").bind(connection.id).first<{ n: number }>()
+    expect((await codes())?.n).toBe(2)
+    // The replay is refused in the same D1 batch that would store its code: no code is issued.
     expect((await postToAcs(connection.id, unsolicited)).status).toBe(400)
+    expect((await codes())?.n).toBe(2)
   })
 
   it('refuses a response whose InResponseTo does not match the stored request', async () => {

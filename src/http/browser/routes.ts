@@ -5,7 +5,7 @@ import { secretMatches } from '../../domain/secrets'
 import { spUrls } from '../../domain/sp-urls'
 import { authenticateKey } from '../../services/api-keys'
 import { loadConnectionAtEdge } from '../../services/edge-sync'
-import { completeSignIn, exchangeCode, loadUsableConnection, redirectWithCode, startSignIn } from '../../services/sso'
+import { completeSignIn, exchangeCode, loadUsableConnection, startSignIn } from '../../services/sso'
 import type { AppEnv } from '../env'
 import { toAppError } from '../to-app-error'
 import { renderBrowserError } from './errors'
@@ -67,7 +67,7 @@ export function browserRoutes() {
       relayState: fields.RelayState || null,
       origin: c.var.origin,
     })
-    return c.redirect(await redirectWithCode(c.var.deps, done), 302)
+    return c.redirect(done.redirectUrl, 302)
   })
 
   // Back channel: the app exchanges the one-time code for the profile, authenticated by the

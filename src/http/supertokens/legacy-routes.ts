@@ -13,7 +13,6 @@ import {
   loadUsableClient,
   readUnverifiedResponse,
   redeemAccessToken,
-  redirectWithCode,
   startSignIn,
 } from '../../services/sso'
 import { autoPostForm } from '../browser/auto-post-form'
@@ -183,7 +182,7 @@ export function supertokensLegacyApi() {
           instanceId === null ? null : findClientByIssuer(deps, { instanceId, appId, tenantId: DEFAULT_TENANT_ID }, unverified.issuer),
         idpInitiatedAcsUrl: (conn) => legacyAcsUrl(origin, conn.appId, conn.instanceId),
       })
-      return c.redirect(await redirectWithCode(deps, done), 302)
+      return c.redirect(done.redirectUrl, 302)
     })
     .openapi(tokenRoute, async (c) => {
       const { deps } = c.var

@@ -12,7 +12,6 @@ import {
   findTenantClient,
   isInScope,
   loadUsableClient,
-  redirectWithCode,
   readUnverifiedResponse,
   startSignIn,
 } from '../../services/sso'
@@ -135,7 +134,7 @@ export function supertokensLoginApi() {
         resolveIdpInitiated: () => findClientByIssuer(deps, scope, unverified.issuer),
         idpInitiatedAcsUrl: (conn) => pickIdpInitiatedAcsUrl(unverified.recipients, conn, scope.tenantId),
       })
-      return c.json({ status: 'OK' as const, redirectURI: await redirectWithCode(deps, done) }, 200, JSON_UTF8)
+      return c.json({ status: 'OK' as const, redirectURI: done.redirectUrl }, 200, JSON_UTF8)
     })
     .openapi(userRoute, async (c) => {
       const b = c.req.valid('json')

@@ -5,18 +5,21 @@ import { PendingCodeSchema, type PendingCode } from '../kv/request-state'
  * themselves, which must be readable from any region at once.
  */
 export function d1SsoState(db: D1Database) {
-  const firstUse = async (stmt: D1PreparedStatement): Promise<boolean> => {
-    const r = await stmt.run()
-    return (r.meta.changes ?? 0) > 0
-  }
   return {
-    /** True the first time an assertion id is seen for a connection; false on replay. */
-    reserveAssertionId: (connectionId: string, assertionId: string, expiresAt: number) =>
-      firstUse(
+    /**
+     * True the first time an assertion id is seen for a connection, and then the sign-in's code is
+     * stored in the same transaction; false on replay, and no code is stored.
+     */
+    async reserveAssertionWithCode(connectionId: string, assertionId: string, expiresAt: number, codeHash: string, pending: PendingCode): Promise<boolean> {
+      const [reserved] = await db.batch([
         db
           .prepare('INSERT INTO saml_assertion_ids (connection_id, assertion_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
           .bind(connectionId, assertionId.slice(0, 256), expiresAt),
-      ),
+        // changes() is the row count of the statement just above, in the same transaction.
+        db.prepare('INSERT INTO pending_codes (code_hash, payload, expires_at) SELECT ?, ?, ? WHERE changes() = 1').bind(codeHash, JSON.stringify(pending), pending.expiresAt),
+      ])
+      return (reserved?.meta.changes ?? 0) > 0
+    },
     async putPendingCode(codeHash: string, p: PendingCode) {
       await db.prepare('INSERT INTO pending_codes (code_hash, payload, expires_at) VALUES (?, ?, ?)').bind(codeHash, JSON.stringify(p), p.expiresAt).run()
     },

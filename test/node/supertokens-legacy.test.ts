@@ -36,12 +36,12 @@ function metadataXml(entityId: string): string {
 }
 
 /** A public-tenant client with a secret, created over plain HTTP as any core client would. */
-async function newClient(extra: Record<string, unknown> = {}) {
+async function newClient() {
   const entityId = `https://idp.example.com/${crypto.randomUUID()}`
   const res = await fetch(`${worker.origin}/recipe/saml/clients`, {
     method: 'PUT',
     headers: { 'api-key': DEV_API_KEY, 'content-type': 'application/json' },
-    body: JSON.stringify({ clientSecret: SECRET, redirectURIs: [APP_CALLBACK], defaultRedirectURI: APP_CALLBACK, metadataXML: base64(metadataXml(entityId)), ...extra }),
+    body: JSON.stringify({ clientSecret: SECRET, redirectURIs: [APP_CALLBACK], defaultRedirectURI: APP_CALLBACK, metadataXML: base64(metadataXml(entityId)) }),
   })
   const body = (await res.json()) as { status: string; clientId: string; spEntityId: string; acsUrl: string }
   if (body.status !== 'OK') throw new Error(`PUT failed: ${JSON.stringify(body)}`)

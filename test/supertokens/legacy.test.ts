@@ -153,7 +153,7 @@ describe('the legacy flow end to end: authorize, ACS, token, userinfo', () => {
     const acsUrl: string = put.body.acsUrl
     expect(authnRequest).toContain(`AssertionConsumerServiceURL="${acsUrl}"`)
     const SAMLResponse = idpResponse({ entityId, spEntityId, acsUrl, inResponseTo: requestId })
-    // The login belongs to the named app: posted to the default app's ACS it is not found there.
+    // The login belongs to the named app: the default app's legacy callback refuses it.
     expect(await plain('POST', `${LEGACY}/callback`, { form: { SAMLResponse, RelayState: relayState } })).toMatchObject(text(400, 'INVALID_RELAY_STATE_ERROR'))
     const started2 = await plain('GET', `${prefix}${LEGACY}/authorize?${q}`)
     const second = decodeLogin(started2.location ?? '')

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z, type Hook } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
 import type { SamlConnection, Scope } from '../../domain/saml-connection'
@@ -18,7 +18,6 @@ import {
 import { autoPostForm } from '../browser/auto-post-form'
 import type { AppEnv } from '../env'
 import { toAppError } from '../to-app-error'
-import { throwOnInvalid } from '../validation-hook'
 import { presentedApiKey } from './auth'
 import { supertokensFormBody } from './body'
 import { checkCdiVersion } from './cdi-version'
@@ -31,9 +30,9 @@ import {
   StLegacyTokenForm,
   StLegacyTokenResponse,
   StLegacyUserInfo,
-  StTextErrorSchema,
 } from './schemas'
 import { toStUserInfo } from './serialize'
+import { JSON_UTF8, json, logRefusal, textErrors, validationHook } from './route-parts'
 
 /** The legacy endpoints' context: the app from the path, and the instance of an api key if one was sent. */
 interface LegacyEnv {
@@ -45,9 +44,6 @@ const LEGACY = '/recipe/saml/legacy'
 // An api key, or none (`{}`): a browser sent to authorize names the instance with instance_id instead.
 const optionalKey: Record<string, string[]>[] = [{ SupertokensApiKey: [] }, {}]
 const tags = ['SuperTokens: SAML legacy (OAuth-provider style)']
-const textErrors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { content: { 'text/html': { schema: StTextErrorSchema } }, description: 'Plain-text error, as the core sends it' }]))
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
 const form = <T>(schema: T) => ({ body: { content: { 'application/x-www-form-urlencoded': { schema } }, required: true } })
 const redirectTo = (description: string) => ({ description, headers: z.object({ location: z.string() }) })
 
@@ -129,8 +125,6 @@ async function legacyClientOf(deps: Deps, connectionId: string, appId: string): 
   return conn && inLegacyScope(conn, appId) ? conn : null
 }
 
-const throwOnInvalidHere = throwOnInvalid as unknown as Hook<unknown, LegacyEnv, string, unknown>
-const JSON_UTF8 = { 'Content-Type': 'application/json; charset=UTF-8' }
 const invalidField = (param: string) => new AppError('invalid_input', { issues: [{ param, kind: 'value' }] })
 
 /**
@@ -139,10 +133,10 @@ const invalidField = (param: string) => new AppError('invalid_input', { issues: 
  * (docs/compat/supertokens.md, "Legacy endpoints").
  */
 export function supertokensLegacyApi() {
-  const app = new OpenAPIHono<LegacyEnv>({ defaultHook: throwOnInvalidHere })
+  const app = new OpenAPIHono<LegacyEnv>({ defaultHook: validationHook<LegacyEnv>() })
   app.onError((e, c) => {
     const err = toAppError(e, c.var.deps?.log)
-    if (err.code !== 'internal') c.var.deps?.log.warn('supertokens_error', { code: err.code, reason: err.opts.internal === undefined ? undefined : JSON.stringify(err.opts.internal) })
+    logRefusal(c, err)
     // Authorize answers like the JSON APIs; the others send outcomes as 400 text, as the core does.
     return renderSupertokensError(c, err, c.req.path.endsWith('/authorize') ? 'core' : 'form')
   })

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z, type Hook } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
@@ -16,7 +16,6 @@ import {
   startSignIn,
 } from '../../services/sso'
 import { toAppError } from '../to-app-error'
-import { throwOnInvalid } from '../validation-hook'
 import { presentedApiKey, supertokensScope, type StEnv } from './auth'
 import { supertokensJsonBody } from './body'
 import { checkCdiVersion } from './cdi-version'
@@ -29,17 +28,12 @@ import {
   StLoginBody,
   StLoginResponse,
   StSpMetadataQuery,
-  StTextErrorSchema,
   StUserBody,
   StUserResponse,
 } from './schemas'
 import { toStUserInfo } from './serialize'
+import { bodyOf, JSON_UTF8, json, logRefusal, security, textErrors, validationHook } from './route-parts'
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
-const textErrors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { content: { 'text/html': { schema: StTextErrorSchema } }, description: 'Plain-text error, as the core sends it' }]))
-const bodyOf = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } })
-const security = [{ SupertokensApiKey: [] }]
 const tags = ['SuperTokens: SAML login']
 
 const loginRoute = createRoute({
@@ -73,8 +67,6 @@ const spMetadataRoute = createRoute({
 const SP_METADATA_PATH = spMetadataRoute.path
 const POST_PATHS = [loginRoute.path, callbackRoute.path, userRoute.path]
 
-const throwOnInvalidHere = throwOnInvalid as unknown as Hook<unknown, StEnv, string, unknown>
-const JSON_UTF8 = { 'Content-Type': 'application/json; charset=UTF-8' }
 
 /** The management API resolves the scope first when both are mounted together; alone, this does. */
 const scopeOnce = createMiddleware<StEnv>(async (c, next) => (c.var.scope ? next() : supertokensScope(c, next)))
@@ -104,10 +96,10 @@ async function spMetadataScope(c: Context<StEnv>, instanceId: string | undefined
  * (docs/compat/supertokens.md, "Login flow").
  */
 export function supertokensLoginApi() {
-  const app = new OpenAPIHono<StEnv>({ defaultHook: throwOnInvalidHere })
+  const app = new OpenAPIHono<StEnv>({ defaultHook: validationHook<StEnv>() })
   app.onError((e, c) => {
     const err = toAppError(e, c.var.deps?.log)
-    if (err.code !== 'internal') c.var.deps?.log.warn('supertokens_error', { code: err.code, reason: err.opts.internal === undefined ? undefined : JSON.stringify(err.opts.internal) })
+    logRefusal(c, err)
     return renderSupertokensError(c, err)
   })
   app.use('/recipe/*', scopeOnce)

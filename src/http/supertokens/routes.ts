@@ -1,9 +1,8 @@
-import { createRoute, OpenAPIHono, type Hook } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { Hono } from 'hono'
 import { AppError } from '../../domain/errors'
 import { listClients, removeClient, upsertClient } from '../../services/supertokens-clients'
 import { toAppError } from '../to-app-error'
-import { throwOnInvalid } from '../validation-hook'
 import { supertokensScope, type StEnv } from './auth'
 import { supertokensJsonBody } from './body'
 import { SUPPORTED_CDI_VERSIONS } from './cdi-version'
@@ -17,18 +16,13 @@ import {
   StListClientsResponse,
   StRemoveClientBody,
   StRemoveClientResponse,
-  StTextErrorSchema,
   StUpsertClientBody,
   StUpsertClientResponse,
 } from './schemas'
 import { fromStUpsert, toStClient } from './serialize'
+import { bodyOf, JSON_UTF8, json, security, textErrors, validationHook } from './route-parts'
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
-const textErrors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { content: { 'text/html': { schema: StTextErrorSchema } }, description: 'Plain-text error, as the core sends it' }]))
-const security = [{ SupertokensApiKey: [] }]
 const tags = ['SuperTokens: SAML clients']
-const bodyOf = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } })
 
 const upsertRoute = createRoute({
   method: 'put', path: '/recipe/saml/clients', operationId: 'SupertokensCreateOrUpdateSamlClient', tags, security,
@@ -54,13 +48,10 @@ const apiVersionRoute = createRoute({
   responses: { 200: json(StApiVersionResponse, 'Supported CDI versions'), ...textErrors(400, 401, 403) },
 })
 
-// The shared hook never reads the context, so it serves this sub-app's wider context as well.
-const throwOnInvalidHere = throwOnInvalid as unknown as Hook<unknown, StEnv, string, unknown>
-const JSON_UTF8 = { 'Content-Type': 'application/json; charset=UTF-8' }
 
 /** The SuperTokens-core-style API at its canonical paths (`/recipe/saml/...`, `/apiversion`). */
 export function supertokensApi() {
-  const app = new OpenAPIHono<StEnv>({ defaultHook: throwOnInvalidHere })
+  const app = new OpenAPIHono<StEnv>({ defaultHook: validationHook<StEnv>() })
   app.onError((e, c) => renderSupertokensError(c, toAppError(e, c.var.deps?.log)))
   for (const path of ['/recipe/*', '/apiversion']) app.use(path, supertokensScope)
   // Bodies are read only where a route takes one, so a wrong method still gets its 405.

@@ -13,7 +13,8 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, LOG_REQUESTS: 'false', SP_PRIVATE_KEY: key('sp.key.pem'), SP_CERTIFICATE: key('sp.cert.pem'),
+          // wrangler.toml is production; the suite runs in development mode (tests of production mode override it).
+          bindings: { ENVIRONMENT: 'development', TEST_MIGRATIONS: migrations, LOG_REQUESTS: 'false', SP_PRIVATE_KEY: key('sp.key.pem'), SP_CERTIFICATE: key('sp.cert.pem'),
             DEV_IDP_PRIVATE_KEY: key('idp-rollover.key.pem'),
             DEV_IDP_CERTIFICATE: key('idp-rollover.cert.pem'),
           },

@@ -7,11 +7,6 @@ interface __BaseEnv_Env {
 	ENVIRONMENT: "production" | "development";
 }
 declare namespace Cloudflare {
-	interface ProductionEnv {
-		KV: KVNamespace;
-		DB: D1Database;
-		ENVIRONMENT: "production";
-	}
 	interface Env extends __BaseEnv_Env {}
 }
 interface Env extends __BaseEnv_Env {}

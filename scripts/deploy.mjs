@@ -3,10 +3,11 @@
 import { wrangler } from './wrangler.mjs'
 
 const dryRun = process.argv.includes('--dry-run')
-const envName = process.env.SAML_EDGE_ENV ?? 'production'
+// wrangler.toml's top level is the production configuration; SAML_EDGE_ENV picks an [env.*] of your own.
+const envArgs = process.env.SAML_EDGE_ENV ? ['--env', process.env.SAML_EDGE_ENV] : []
 if (dryRun) {
-  await wrangler(['deploy', '--dry-run', '--outdir', 'dist', '--env', envName])
+  await wrangler(['deploy', '--dry-run', '--outdir', 'dist', ...envArgs])
 } else {
-  await wrangler(['d1', 'migrations', 'apply', 'DB', '--remote', '--env', envName])
-  await wrangler(['deploy', '--env', envName])
+  await wrangler(['d1', 'migrations', 'apply', 'DB', '--remote', ...envArgs])
+  await wrangler(['deploy', ...envArgs])
 }

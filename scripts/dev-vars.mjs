@@ -15,6 +15,11 @@ const PAIRS = [
 
 export async function ensureDevVars() {
   let current = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '# Local development only (made by scripts/dev-vars.mjs).\n'
+  // wrangler.toml's top level is production; only this git-ignored file turns development on.
+  if (!/^ENVIRONMENT=/m.test(current)) {
+    current += 'ENVIRONMENT="development"\n'
+    writeFileSync(FILE, current)
+  }
   const missing = PAIRS.filter((p) => !new RegExp(`^${p.key}=`, 'm').test(current))
   if (missing.length === 0) return
   const dir = mkdtempSync(path.join(tmpdir(), 'saml-edge-'))

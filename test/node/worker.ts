@@ -62,7 +62,11 @@ export async function startWorker(extraSecrets: Record<string, string> = {}): Pr
     config: CONFIG,
     dev: { persist, server: { hostname: '127.0.0.1' }, inspector: false, watch: false, logLevel: 'warn' },
     // Secrets a fresh clone has no .dev.vars for (e.g. the development IdP's test key).
-    bindings: Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, { type: 'secret_text' as const, value }])),
+    // wrangler.toml's top level is production; these tests run the service as `npm run dev` does.
+    bindings: {
+      ENVIRONMENT: { type: 'plain_text' as const, value: 'development' },
+      ...Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, { type: 'secret_text' as const, value }])),
+    },
   })
   await worker.ready
   const url = await worker.url

@@ -615,9 +615,27 @@ const VALID = [
     },
   },
   {
+    file: 'hostile-sso-beside-valid.xml',
+    shape: 'An HTTP-Redirect service whose Location is a javascript: URL, before an HTTP-POST one with a valid URL: the hostile service is skipped like an unknown binding, and the POST one is used',
+    expect: { entityId: 'https://idp.hostile-redirect.example.com/metadata', ssoUrl: 'https://idp.hostile-redirect.example.com/sso/post', ssoBinding: 'post', certificates: [IDP] },
+    render({ entityId, ssoUrl }) {
+      return [
+        `<?xml version="1.0" encoding="UTF-8"?>`,
+        `<md:EntityDescriptor xmlns:md="${NS_MD}" xmlns:ds="${NS_DS}" entityID="${entityId}">`,
+        `  <md:IDPSSODescriptor protocolSupportEnumeration="${PROTOCOL}">`,
+        `    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${b64(IDP)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
+        `    <md:SingleSignOnService Binding="${B.redirect}" Location="javascript:alert(document.domain)//"/>`,
+        `    <md:SingleSignOnService Binding="${B.post}" Location="${ssoUrl}"/>`,
+        `  </md:IDPSSODescriptor>`,
+        `</md:EntityDescriptor>`,
+        ``,
+      ].join('\n')
+    },
+  },
+  {
     file: 'escaped-urls.xml',
-    shape: 'Query strings written with &amp; and character references in entityID and Location, as XML requires; the parser must hand back the decoded URLs',
-    expect: { entityId: 'https://idp.escaped.example.com/metadata?tenant=acme&app=crm', ssoUrl: 'https://idp.escaped.example.com/sso?tenant=acme&app=crm&x=<1>', ssoBinding: 'redirect', certificates: [IDP] },
+    shape: 'Query strings written with &amp; and character references in entityID and Location, as XML requires; the parser must hand back the decoded URLs (the SSO URL normalised, as new URL(x).href writes it)',
+    expect: { entityId: 'https://idp.escaped.example.com/metadata?tenant=acme&app=crm', ssoUrl: 'https://idp.escaped.example.com/sso?tenant=acme&app=crm&x=%3C1%3E', ssoBinding: 'redirect', certificates: [IDP] },
     render() {
       return [
         `<?xml version="1.0" encoding="UTF-8"?>`,
@@ -636,7 +654,7 @@ const VALID = [
 // --- hostile and broken inputs --------------------------------------------------------------------
 
 /** A small, otherwise valid IdP document, for the broken variants below. */
-function plainIdp({ entityAttr = ' entityID="https://idp.example.com/metadata"', keys = null, sso = true, decl = true } = {}) {
+function plainIdp({ entityAttr = ' entityID="https://idp.example.com/metadata"', keys = null, sso = true, ssoXml = null, decl = true } = {}) {
   const keyXml = keys ?? `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${b64(IDP)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`
   return [
     ...(decl ? [`<?xml version="1.0" encoding="UTF-8"?>`] : []),
@@ -644,7 +662,7 @@ function plainIdp({ entityAttr = ' entityID="https://idp.example.com/metadata"',
     `  <md:IDPSSODescriptor protocolSupportEnumeration="${PROTOCOL}">`,
     `    ${keyXml}`,
     `    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>`,
-    ...(sso ? [`    <md:SingleSignOnService Binding="${B.redirect}" Location="https://idp.example.com/sso"/>`] : []),
+    ...(sso ? [ssoXml ?? `    <md:SingleSignOnService Binding="${B.redirect}" Location="https://idp.example.com/sso"/>`] : []),
     `  </md:IDPSSODescriptor>`,
     `</md:EntityDescriptor>`,
     ``,
@@ -816,6 +834,27 @@ const INVALID = [
     reason: 'missing_sso_url',
     shape: 'an IDPSSODescriptor with no SingleSignOnService at all (the schema requires at least one)',
     render: () => plainIdp({ sso: false }),
+  },
+  {
+    file: 'sso-javascript-url.xml',
+    reason: 'invalid_sso_url',
+    shape: 'an HTTP-POST SingleSignOnService whose Location is a javascript: URL (the auto-post form would run it on our origin)',
+    render: () => plainIdp({ ssoXml: `    <md:SingleSignOnService Binding="${B.post}" Location="javascript:alert(document.domain)//"/>` }),
+  },
+  {
+    file: 'sso-crlf-url.xml',
+    reason: 'invalid_sso_url',
+    shape: 'an HTTP-Redirect Location with CR/LF written as character references inside it (a header injection once it is a Location header)',
+    render: () => plainIdp({ ssoXml: `    <md:SingleSignOnService Binding="${B.redirect}" Location="https://idp.example.com/sso&#13;&#10;Set-Cookie: x=1"/>` }),
+  },
+  {
+    file: 'sso-every-url-hostile.xml',
+    reason: 'invalid_sso_url',
+    shape: 'HTTP-Redirect with a leading-space JAVASCRIPT: URL and HTTP-POST with a DATA: URL: no SSO service is usable, so the document names no SSO URL',
+    render: () =>
+      plainIdp({
+        ssoXml: `    <md:SingleSignOnService Binding="${B.redirect}" Location="&#9;JAVASCRIPT:alert(1)"/>\n    <md:SingleSignOnService Binding="${B.post}" Location="DATA:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"/>`,
+      }),
   },
   {
     file: 'cert-not-base64.xml',

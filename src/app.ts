@@ -7,6 +7,7 @@ import { devRoutes } from './http/dev/routes'
 import { docsRoutes } from './http/docs/routes'
 import { renderClerkError } from './http/clerk/errors'
 import type { AppEnv } from './http/env'
+import { defaultContentSecurityPolicy } from './http/middleware/content-security-policy'
 import { requestContext } from './http/middleware/request-id'
 import { renderSupertokensError } from './http/supertokens/errors'
 import { isSupertokensPath } from './http/supertokens/paths'
@@ -18,6 +19,7 @@ import { throwOnInvalid } from './http/validation-hook'
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
   app.use('*', requestContext)
+  app.use('*', defaultContentSecurityPolicy)
 
   app.get('/healthz', (c) => c.json({ ok: true }))
   // A route that does nothing, served by the same Worker: the baseline the benchmarks divide by.

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { isHttpUrl, MAX_URL_LENGTH, URL_RULE } from './urls'
 
 /** Field rules shared by every API style. Wire schemas import these and never repeat a regex. */
 
@@ -8,17 +9,11 @@ const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63
 export const DomainSchema = z.string().regex(HOSTNAME, { message: 'must be a domain name such as example.com' })
 export const normalizeDomain = (d: string): string => d.toLowerCase()
 
-export const isHttpUrl = (s: string, { httpsOnly = false } = {}): boolean => {
-  try {
-    const u = new URL(s)
-    return u.protocol === 'https:' || (!httpsOnly && u.protocol === 'http:')
-  } catch {
-    return false
-  }
-}
-
-/** Absolute http(s) URL. IdP endpoints and redirect URIs use it. */
-export const HttpUrlSchema = z.string().max(2048).refine((s) => isHttpUrl(s), { message: 'must be an absolute http(s) URL' })
+/**
+ * A URL the service takes in (domain/urls.ts). The write path stores it normalised, and refuses
+ * `http:` IdP endpoints outside development, where the environment is known.
+ */
+export const HttpUrlSchema = z.string().max(MAX_URL_LENGTH).refine((s) => isHttpUrl(s), { message: URL_RULE })
 
 export const PROVIDERS = ['saml_custom', 'saml_okta', 'saml_google', 'saml_microsoft'] as const
 export const ProviderSchema = z.enum(PROVIDERS)

@@ -10,6 +10,7 @@ export type SamlFailure =
   | { reason: 'not_metadata'; detail: string }
   | { reason: 'missing_entity_id' }
   | { reason: 'missing_sso_url' }
+  | { reason: 'invalid_sso_url' }
   | { reason: 'missing_certificate' }
   | { reason: 'invalid_certificate' }
   // SAML Response verification (response.ts, signature.ts, conditions.ts)

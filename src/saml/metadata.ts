@@ -1,4 +1,5 @@
 import type { IdpCertificate } from '../domain/saml-connection'
+import { normalizeHttpUrl } from '../domain/urls'
 import { parseCertificate, toBareBase64 } from './certificate'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_CERTIFICATES, MAX_METADATA_BYTES } from './limits'
@@ -10,7 +11,7 @@ export const BINDING_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'
 /** What a connection needs from an IdP's metadata. */
 export interface IdpMetadata {
   entityId: string
-  /** HTTP-Redirect SSO endpoint if there is one, else HTTP-POST; null when the IdP lists neither. */
+  /** HTTP-Redirect SSO endpoint if there is one, else HTTP-POST, normalised; null when the IdP lists neither. */
   ssoUrl: string | null
   ssoBinding: 'redirect' | 'post' | null
   /** Signing certificates (use="signing" or no use), in document order, deduplicated. */
@@ -48,9 +49,15 @@ export function parseIdpMetadata(xml: string): Result<IdpMetadata, SamlFailure> 
   const services = roles.flatMap((r) => children(r, 'SingleSignOnService'))
   // The schema requires at least one; with none this is not an IdP we could ever send anyone to.
   if (services.length === 0) return fail({ reason: 'missing_sso_url' })
-  const byBinding = (b: string) => services.find((s) => attr(s, 'Binding') === b && attr(s, 'Location')?.trim())
-  const redirect = byBinding(BINDING_REDIRECT)
-  const post = byBinding(BINDING_POST)
+  const location = (s: XmlElement) => (attr(s, 'Location') ?? '').trim()
+  const listed = services.filter((s) => (attr(s, 'Binding') === BINDING_REDIRECT || attr(s, 'Binding') === BINDING_POST) && location(s))
+  // A browser is sent to this URL (a Location header or a form's action), so a service whose Location
+  // breaks the URL rule (`javascript:`, `data:`, CR/LF inside) is never used: the next one is, as for a
+  // binding we do not speak; when every one breaks it, the metadata names no SSO URL we could use.
+  const usable = listed.filter((s) => normalizeHttpUrl(location(s)) !== null)
+  if (listed.length > 0 && usable.length === 0) return fail({ reason: 'invalid_sso_url' })
+  const redirect = usable.find((s) => attr(s, 'Binding') === BINDING_REDIRECT)
+  const post = usable.find((s) => attr(s, 'Binding') === BINDING_POST)
   const sso = redirect ?? post
 
   const certificates: IdpCertificate[] = []
@@ -69,7 +76,7 @@ export function parseIdpMetadata(xml: string): Result<IdpMetadata, SamlFailure> 
 
   return ok({
     entityId,
-    ssoUrl: sso ? (attr(sso, 'Location') ?? '').trim() : null,
+    ssoUrl: sso ? normalizeHttpUrl(location(sso)) : null,
     ssoBinding: redirect ? 'redirect' : post ? 'post' : null,
     certificates: certificates.slice(0, MAX_CERTIFICATES),
   })

@@ -10,6 +10,7 @@ import {
   type Scope,
 } from '../domain/saml-connection'
 import { sha256Hex } from '../domain/secrets'
+import { isHttpUrl, requireHttpUrl } from '../domain/urls'
 import type { ListQuery } from '../storage/types'
 import type { Deps } from './deps'
 import { syncEdgeCopy } from './edge-sync'
@@ -57,6 +58,11 @@ const defined = <T>(v: T | undefined, fallback: T): T => (v === undefined ? fall
 
 /** Applies changes onto a connection. IdP metadata (inline, else URL) overrides the individual idp fields. */
 async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChanges): Promise<SamlConnection> {
+  // Browsers are sent to every stored URL, so each is held to the URL rule and stored normalised;
+  // IdP endpoints take https only outside development, apps' redirect URIs may be http://localhost.
+  const idp = { httpsOnly: !deps.development }
+  const url = (raw: string | null | undefined, param: string, opts = {}) => (raw === null || raw === undefined ? raw : requireHttpUrl(raw, param, opts))
+  const metadataUrl = url(ch.idpMetadataUrl, 'idpMetadataUrl', idp)
   const next: SamlConnection = {
     ...base,
     clientId: defined(ch.clientId, base.clientId),
@@ -64,9 +70,9 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
     provider: defined(ch.provider, base.provider),
     domains: ch.domains === undefined ? base.domains : [...new Set(ch.domains)],
     idpEntityId: defined(ch.idpEntityId, base.idpEntityId),
-    idpSsoUrl: defined(ch.idpSsoUrl, base.idpSsoUrl),
+    idpSsoUrl: defined(url(ch.idpSsoUrl, 'idpSsoUrl', idp), base.idpSsoUrl),
     idpSsoBinding: defined(ch.idpSsoBinding, base.idpSsoBinding),
-    idpMetadataUrl: defined(ch.idpMetadataUrl, base.idpMetadataUrl),
+    idpMetadataUrl: defined(metadataUrl, base.idpMetadataUrl),
     idpMetadata: defined(ch.idpMetadata, base.idpMetadata),
     organizationId: ch.organizationId === '' ? null : defined(ch.organizationId, base.organizationId),
     attributeMapping:
@@ -85,8 +91,8 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
     loginHint: ch.loginHint === null ? DEFAULT_CONNECTION.loginHint : defined(ch.loginHint, base.loginHint),
     enableRequestSigning: defined(ch.enableRequestSigning, base.enableRequestSigning),
     allowSha1: defined(ch.allowSha1, base.allowSha1),
-    redirectUris: defined(ch.redirectUris, base.redirectUris),
-    defaultRedirectUri: defined(ch.defaultRedirectUri, base.defaultRedirectUri),
+    redirectUris: ch.redirectUris === undefined ? base.redirectUris : [...new Set(ch.redirectUris.map((u) => requireHttpUrl(u, 'redirectUris')))],
+    defaultRedirectUri: defined(url(ch.defaultRedirectUri, 'defaultRedirectUri'), base.defaultRedirectUri),
     clientSecretHash:
       ch.clientSecret === undefined ? base.clientSecretHash : ch.clientSecret === null ? null : await sha256Hex(ch.clientSecret),
   }
@@ -96,12 +102,14 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
 
   const metadata = ch.idpMetadata
     ? parseMetadataOrThrow(ch.idpMetadata)
-    : ch.idpMetadataUrl
-      ? await loadMetadataFromUrl(deps, ch.idpMetadataUrl)
+    : metadataUrl
+      ? await loadMetadataFromUrl(deps, metadataUrl)
       : null
   if (metadata) {
     next.idpEntityId = metadata.entityId
     if (metadata.ssoUrl) {
+      // The parser applied the URL rule itself; https only is this deployment's part of it.
+      if (!isHttpUrl(metadata.ssoUrl, idp)) throw new AppError('idp_metadata_invalid', { internal: { reason: 'sso_url_not_https' } })
       next.idpSsoUrl = metadata.ssoUrl
       next.idpSsoBinding = metadata.ssoBinding ?? 'redirect'
     }

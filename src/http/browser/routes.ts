@@ -9,7 +9,7 @@ import { completeSignIn, exchangeCode, loadUsableConnection, startSignIn } from 
 import type { AppEnv } from '../env'
 import { toAppError } from '../to-app-error'
 import { renderBrowserError } from './errors'
-import { autoPostForm } from './auto-post-form'
+import { autoPostPage } from './auto-post-form'
 import { readFields } from './form-body'
 import { toProfileJson } from './profile-json'
 import { buildSpMetadata } from '../../saml'
@@ -53,7 +53,7 @@ export function browserRoutes() {
     }
     const connection = await loadUsableConnection(deps, connectionId)
     const started = await startSignIn(deps, { connection, redirectUri, state, origin: c.var.origin, allowPost: true })
-    if (started.post) return c.html(autoPostForm(started.post.action, started.post.fields))
+    if (started.post) return autoPostPage(c, started.post.action, started.post.fields)
     return c.redirect(started.redirectUrl, 302)
   })
 

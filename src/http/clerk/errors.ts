@@ -12,7 +12,12 @@ interface ClerkError {
 type Rendered = { status: ContentfulStatusCode; errors: ClerkError[] }
 
 /** Domain parameter names that differ from Clerk's wire names. */
-const WIRE_PARAM: Record<string, string> = { idpCertificates: 'idp_certificate' }
+const WIRE_PARAM: Record<string, string> = {
+  idpCertificates: 'idp_certificate',
+  idpSsoUrl: 'idp_sso_url',
+  idpMetadataUrl: 'idp_metadata_url',
+  redirectUris: 'redirect_uris',
+}
 // Own keys only: a body key such as `__proto__` or `constructor` must not read Object.prototype.
 const wireParam = (p: string) => (Object.hasOwn(WIRE_PARAM, p) ? (WIRE_PARAM[p] ?? p) : p)
 

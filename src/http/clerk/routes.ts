@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { AppError } from '../../domain/errors'
+import { SAML_CONNECTION_ID } from '../../domain/ids'
 import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/saml-connections'
 import type { AppEnv } from '../env'
 import { jsonBody } from '../middleware/json-body'
@@ -56,6 +57,12 @@ const deleteRoute = createRoute({
   responses: { 200: json(ClerkDeletedObjectSchema, 'The deleted object'), ...errors(401, 404) },
 })
 
+/** The path's id, or 404 when it cannot name a connection, as Clerk answers (its SDKs know no other status here). */
+function connectionId(id: string): string {
+  if (!SAML_CONNECTION_ID.test(id)) throw new AppError('not_found', { internal: 'not a connection id' })
+  return id
+}
+
 /** The Clerk-style Backend API, mounted at `/v1`. */
 export function clerkRoutes() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
@@ -73,16 +80,16 @@ export function clerkRoutes() {
       return c.json(toClerkConnection(conn, c.var.origin), 200)
     })
     .openapi(getRoute, async (c) => {
-      const conn = await getConnection(c.var.deps, c.var.principal.instanceId, c.req.valid('param').saml_connection_id)
+      const conn = await getConnection(c.var.deps, c.var.principal.instanceId, connectionId(c.req.valid('param').saml_connection_id))
       return c.json(toClerkConnection(conn, c.var.origin), 200)
     })
     .openapi(updateRoute, async (c) => {
-      const { saml_connection_id: id } = c.req.valid('param')
+      const id = connectionId(c.req.valid('param').saml_connection_id)
       const conn = await updateConnection(c.var.deps, c.var.principal.instanceId, id, fromClerkUpdate(c.req.valid('json')))
       return c.json(toClerkConnection(conn, c.var.origin), 200)
     })
     .openapi(deleteRoute, async (c) => {
-      const { saml_connection_id: id } = c.req.valid('param')
+      const id = connectionId(c.req.valid('param').saml_connection_id)
       if (!(await deleteConnection(c.var.deps, c.var.principal.instanceId, id))) throw new AppError('not_found')
       return c.json({ object: 'saml_connection', id, deleted: true }, 200)
     })

@@ -71,7 +71,8 @@ export const ClerkListQuery = z.object({
 })
 
 export const ClerkConnectionParams = z.object({
-  saml_connection_id: z.string().max(128).openapi({ param: { name: 'saml_connection_id', in: 'path' }, example: 'samlc_2P17P4pXsx8MmunM1pkeYeimDDd' }),
+  // No length or shape limit here: Clerk answers 404 for any id that names no connection (the route checks the shape).
+  saml_connection_id: z.string().openapi({ param: { name: 'saml_connection_id', in: 'path' }, example: 'samlc_2P17P4pXsx8MmunM1pkeYeimDDd' }),
 })
 
 const Nullable = <T extends z.ZodTypeAny>(t: T) => t.nullable()

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { html } from 'hono/html'
 import { AppError } from '../../domain/errors'
 import { spUrls } from '../../domain/sp-urls'
@@ -7,14 +7,16 @@ import { createConnection, listConnections } from '../../services/saml-connectio
 import { exchangeCode } from '../../services/sso'
 import { toProfileJson } from '../browser/profile-json'
 import type { AppEnv } from '../env'
+import { htmlPage, newNonce } from '../middleware/content-security-policy'
 import { devIdpEntityId, devIdpMetadata } from './idp'
 
 const LOCAL = { instanceId: LOCAL_INSTANCE_ID, appId: 'public', tenantId: 'public' }
 const callbackUrl = (origin: string) => `${origin}/dev/callback`
 
-const page = (title: string, body: unknown) => html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}code{font-size:13px}pre{background:#f6f6f6;padding:1rem;overflow:auto}</style>
-</head><body>${body}</body></html>`
+// Its only form posts back here; the nonce lets the inline style apply and nothing else.
+const page = (c: Context, title: string, body: unknown, nonce = newNonce()) => htmlPage(c, html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style nonce="${nonce}">body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}code{font-size:13px}pre{background:#f6f6f6;padding:1rem;overflow:auto}</style>
+</head><body>${body}</body></html>`, { nonce, formAction: ["'self'"] })
 
 /**
  * The development admin page: the local instance's connections with their SP URLs, and a
@@ -34,11 +36,13 @@ export function adminRoutes() {
 <td>SP metadata: <a href="${sp.spMetadataUrl}"><code>${sp.spMetadataUrl}</code></a><br>ACS: <code>${sp.acsUrl}</code><br>SP entity id: <code>${sp.spEntityId}</code></td>
 <td>${canTest ? html`<a class="test-sign-in" href="${login}"><button type="button">Test sign-in</button></a>` : html`<small>To test, make it active and add <code>${callback}</code> to its redirect URIs.</small>`}</td></tr>`
     })
-    return c.html(
-      page('saml-edge (local)', html`<h1>saml-edge: local instance <code>${LOCAL_INSTANCE_ID}</code></h1>
+    return page(
+      c,
+      'saml-edge (local)',
+      html`<h1>saml-edge: local instance <code>${LOCAL_INSTANCE_ID}</code></h1>
 <p>${total} connection(s). API: <a href="/docs">/docs</a>, <a href="/openapi.json">/openapi.json</a>. Keys: <code>sk_test_local_development_key</code> (Clerk style), <code>local-development-api-key</code> (SuperTokens style).</p>
 <form method="post" action="/dev/demo-connection"><button id="create-demo" type="submit">Add a demo connection (built-in development IdP)</button></form>
-<table><thead><tr><th>Connection</th><th>State</th><th>Service-provider URLs</th><th></th></tr></thead><tbody>${rows}</tbody></table>`),
+<table><thead><tr><th>Connection</th><th>State</th><th>Service-provider URLs</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
     )
   })
 
@@ -64,9 +68,11 @@ export function adminRoutes() {
     const code = c.req.query('code')
     if (!code) throw new AppError('invalid_input', { issues: [{ param: 'code', kind: 'missing' }] })
     const profile = await exchangeCode(c.var.deps, code, async (_connectionId, instanceId) => instanceId === LOCAL_INSTANCE_ID)
-    return c.html(
-      page('Signed in', html`<h1>Signed in</h1><p>State: <code>${c.req.query('state') ?? ''}</code></p>
-<p>The profile your backend gets from <code>POST /v1/saml/token</code>:</p><pre id="profile">${JSON.stringify(toProfileJson(profile), null, 2)}</pre><p><a href="/">Back</a></p>`),
+    return page(
+      c,
+      'Signed in',
+      html`<h1>Signed in</h1><p>State: <code>${c.req.query('state') ?? ''}</code></p>
+<p>The profile your backend gets from <code>POST /v1/saml/token</code>:</p><pre id="profile">${JSON.stringify(toProfileJson(profile), null, 2)}</pre><p><a href="/">Back</a></p>`,
     )
   })
   return app

@@ -13,7 +13,9 @@ import {
   signEnvelopedXml,
   toBareBase64,
 } from '../../saml'
+import { autoPostPage } from '../browser/auto-post-form'
 import type { AppEnv } from '../env'
+import { htmlPage } from '../middleware/content-security-policy'
 
 export const devIdpEntityId = (origin: string) => `${origin}/dev/idp`
 
@@ -76,7 +78,7 @@ export function devIdpRoutes() {
   app.get('/sso', (c) => {
     const req = readAuthnRequest(c.req.query('SAMLRequest') ?? '')
     if (!req.acsUrl.startsWith(`${c.var.origin}/`)) throw new AppError('invalid_client', { internal: 'the dev IdP only answers this service' })
-    return c.html(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Development IdP</title></head>
+    return htmlPage(c, html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Development IdP</title></head>
 <body><h1>Development IdP</h1><p>Signs in as whoever you type. Development only.</p>
 <form method="post" action="/dev/idp/sso">
 <input type="hidden" name="request_id" value="${req.id}"><input type="hidden" name="acs" value="${req.acsUrl}">
@@ -84,7 +86,7 @@ export function devIdpRoutes() {
 <label>Email <input name="email" id="email" value="ada@example.com"></label>
 <label>First name <input name="first_name" value="Ada"></label> <label>Last name <input name="last_name" value="Lovelace"></label>
 <label>Groups <input name="groups" value="engineering"></label>
-<button id="idp-sign-in" type="submit">Sign in</button></form></body></html>`)
+<button id="idp-sign-in" type="submit">Sign in</button></form></body></html>`, { formAction: ["'self'"] })
   })
 
   app.post('/sso', async (c) => {
@@ -92,10 +94,7 @@ export function devIdpRoutes() {
     if (!f.acs?.startsWith(`${c.var.origin}/`)) throw new AppError('invalid_client')
     const response = await buildSignedResponse(c.env, c.var.origin, f)
     const samlResponse = bytesToBase64(new TextEncoder().encode(response))
-    return c.html(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Posting to the SP</title></head>
-<body onload="document.forms[0].submit()"><form method="post" action="${f.acs}">
-<input type="hidden" name="SAMLResponse" value="${samlResponse}">${f.relay_state ? html`<input type="hidden" name="RelayState" value="${f.relay_state}">` : ''}
-<noscript><button type="submit">Continue</button></noscript></form></body></html>`)
+    return autoPostPage(c, f.acs, { SAMLResponse: samlResponse, ...(f.relay_state ? { RelayState: f.relay_state } : {}) })
   })
   return app
 }

@@ -15,7 +15,7 @@ import {
   redeemAccessToken,
   startSignIn,
 } from '../../services/sso'
-import { autoPostForm } from '../browser/auto-post-form'
+import { autoPostPage } from '../browser/auto-post-form'
 import type { AppEnv } from '../env'
 import { toAppError } from '../to-app-error'
 import { presentedApiKey } from './auth'
@@ -155,7 +155,7 @@ export function supertokensLegacyApi() {
       // `saml_legacy_acs_url` setting: the IdP is configured as the SP metadata says.
       const started = await startSignIn(c.var.deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, allowPost: true })
       // A browser is at the other end here, so a POST-only IdP can be reached with a form.
-      if (started.post) return c.html(autoPostForm(started.post.action, started.post.fields), 200)
+      if (started.post) return autoPostPage(c, started.post.action, started.post.fields)
       return c.redirect(started.redirectUrl, 307)
     })
     .openapi(callbackRoute, async (c) => {

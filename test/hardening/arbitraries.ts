@@ -36,6 +36,41 @@ export const nastyString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: hugeString, weight: 1 },
 )
 
+// ---------------------------------------------------------------- URLs
+
+const URL_SCHEMES = [
+  'https://', 'http://', 'HTTPS://', 'HtTp://', 'https:', 'http:/', '//', '', 'javascript:', 'JAVASCRIPT:', 'JaVaScRiPt:', 'java\tscript:',
+  'data:', 'DATA:text/html,', 'vbscript:', 'file://', 'ftp://', 'blob:https://', ' https://', '\thttps://', '\u0000https://', '\ufeffhttps://',
+]
+const URL_HOSTS = [
+  'idp.example.com', 'IdP.Example.COM', 'idp.example.com:8443', 'idp.example.com:443', '127.0.0.1', '[::1]', 'localhost:3000', 'user:pw@idp.example.com',
+  'trusted.example.com@evil.example', 'bücher.example', 'xn--bcher-kva.example', 'idp.example.com.', '', 'alert(document.domain)', '%69dp.example.com',
+]
+const URL_PATHS = ['/sso', '/', '', '/saml2/sso?tenant=a&x=<1>', '/a b', '/%zz', '/sso#frag', '//', '/\u00e9', '?q="x"', "/'><script>alert(1)</script>", '/../../etc']
+/** Characters that must never survive into a stored URL: whitespace, controls, invisible format characters. */
+const URL_INSERTS = [' ', '\t', '\r', '\n', '\r\n', '\u0000', '\u000b', '\u000c', '\u007f', '\u0085', '\u00a0', '\u2028', '\u200b', '\u202e', '\ufeff', '\\', '%0d%0a']
+
+/**
+ * A URL-shaped string: scheme, host and path from lists of legitimate and hostile spellings, with up
+ * to three hostile characters inserted anywhere; sometimes a generated web URL or plain noise.
+ */
+export const urlLike: fc.Arbitrary<string> = fc.oneof(
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom(...URL_SCHEMES), fc.constantFrom(...URL_HOSTS), fc.constantFrom(...URL_PATHS), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...URL_INSERTS)), { maxLength: 3 }))
+      .map(([scheme, host, path, inserts]) =>
+        inserts.reduce((u, [at, ch]) => u.slice(0, at % (u.length + 1)) + ch + u.slice(at % (u.length + 1)), `${scheme}${host}${path}`),
+      ),
+    weight: 6,
+  },
+  { arbitrary: fc.webUrl({ withQueryParameters: true, withFragments: true }), weight: 2 },
+  { arbitrary: nastyString.filter((s) => s.length < 3_000), weight: 1 },
+)
+
+/** Escapes text for an XML attribute, writing controls as character references (as a hostile IdP would). */
+export const xmlAttr = (s: string): string =>
+  [...s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')].map((ch) => (/[\u0000-\u001f\u007f]/.test(ch) ? `&#${ch.charCodeAt(0)};` : ch)).join('')
+
 // ---------------------------------------------------------------- JSON
 
 /** Nesting far past anything a schema expects, as raw JSON text. */

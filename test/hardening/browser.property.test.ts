@@ -4,6 +4,7 @@
  * (logged as `internal_error`), always the HTML/JSON error of src/http/browser/errors.ts, and a refused
  * post reserves no assertion id and changes no connection.
  */
+import { env } from 'cloudflare:test'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { activeConnection, APP_CALLBACK, signedResponseXmlFor } from '../helpers/sso'
@@ -23,6 +24,7 @@ import {
   randomBase64,
   randomXml,
   runs,
+  urlLike,
   xmlMutations,
 } from './arbitraries'
 import { assertionIdsOf, consumedCodeCount, snapshotInstance } from './store'
@@ -223,6 +225,25 @@ describe('GET /v1/saml/login and /v1/saml/metadata/{file}', () => {
         expectNoInternalErrors(logs.take())
       }),
       runs(30),
+    )
+  }, PROPERTY_TIMEOUT)
+})
+
+describe('GET /v1/saml/login with whatever SSO URL a row from before the URL rule holds', () => {
+  it('redirects only to an http(s) URL, posts only to one, or answers the browser error: never a 5xx', async () => {
+    const stored = await activeConnection()
+    await fc.assert(
+      fc.asyncProperty(urlLike, fc.constantFrom('redirect', 'post'), async (url, binding) => {
+        await env.DB.prepare('UPDATE saml_connections SET idp_sso_url = ?, idp_sso_binding = ? WHERE id = ?').bind(url, binding, stored.connection.id).run()
+        await env.KV.delete(`conn:${stored.connection.id}`)
+        logs.take()
+        const a = await send(`/v1/saml/login?${new URLSearchParams({ connection_id: stored.connection.id, redirect_uri: APP_CALLBACK })}`)
+        if (a.status === 302) expect(a.location ?? '').toMatch(/^https?:\/\/[^\s\p{Cc}\p{Cf}]+$/u)
+        else if (a.status === 200) expect(a.text).toMatch(/<form method="post" action="https?:\/\/[^"\s]+">/)
+        else expectBrowserError(a, 'html')
+        expectNoInternalErrors(logs.take())
+      }),
+      runs(60),
     )
   }, PROPERTY_TIMEOUT)
 })

@@ -20,6 +20,8 @@ import {
   queryString,
   randomXml,
   runs,
+  urlLike,
+  xmlAttr,
   xmlMutations,
 } from './arbitraries'
 import { snapshotInstance, type StoreSnapshot } from './store'
@@ -141,6 +143,48 @@ describe('PATCH /v1/saml_connections/{id}', () => {
         await expectSafe('connection', () => clerk('PATCH', `/v1/saml_connections/${ids[which]}`, applyBodyMutations(valid, ms)))
       }),
       runs(50),
+    )
+  }, PROPERTY_TIMEOUT)
+})
+
+/** A stored URL is one a browser may be sent to: absolute http(s), nothing invisible in it, already normalised. */
+function expectStoredUrl(u: unknown) {
+  if (u === null) return
+  expect(u).toMatch(/^https?:\/\/[^\s\p{Cc}\p{Cf}]+$/u)
+  expect(new URL(u as string).href).toBe(u)
+}
+const expectStoredUrls = (a: Answer) => {
+  if (a.status !== 200) return
+  for (const u of [a.json.idp_sso_url, a.json.idp_metadata_url, ...a.json.redirect_uris]) expectStoredUrl(u)
+}
+
+describe('URLs in create and update (idp_sso_url, idp_metadata_url, redirect_uris, the metadata SSO Location)', () => {
+  const field = fc.constantFrom('idp_sso_url', 'idp_metadata_url', 'redirect_uris', 'metadata_location')
+  const bodyWith = (t: string, which: string, url: string): Record<string, unknown> => {
+    const valid = validCreate(t)
+    if (which === 'redirect_uris') return { ...valid, redirect_uris: ['https://app.example.com/cb', url] }
+    if (which !== 'metadata_location') return { ...valid, [which]: url }
+    const { idp_entity_id: _e, idp_sso_url: _s, idp_certificate: _c, ...rest } = valid
+    const xml = idpMetadataXml({ entityId: `https://idp.example.com/${t}` }).replace(/Location="[^"]*"/g, `Location="${xmlAttr(url)}"`)
+    return { ...rest, idp_metadata: xml }
+  }
+
+  it('answers any URL with a 200 holding only rule-abiding, normalised URLs, or a Clerk 4xx that writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(tag, field, urlLike, async (t, which, url) => {
+        expectStoredUrls(await expectSafe('connection', () => clerk('POST', '/v1/saml_connections', JSON.stringify(bodyWith(t, which, url)))))
+      }),
+      runs(80),
+    )
+  }, PROPERTY_TIMEOUT)
+
+  it('does the same on update, leaving a refused connection as it was', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom<'plain' | 'active'>('plain', 'active'), field, urlLike, async (which, f, url) => {
+        const { name: _n, domain: _d, domains: _ds, organization_id: _o, ...body } = bodyWith(crypto.randomUUID().replace(/-/g, ''), f, url)
+        expectStoredUrls(await expectSafe('connection', () => clerk('PATCH', `/v1/saml_connections/${ids[which]}`, JSON.stringify(body))))
+      }),
+      runs(60),
     )
   }, PROPERTY_TIMEOUT)
 })

@@ -22,6 +22,8 @@ import {
   randomBase64,
   randomXml,
   runs,
+  urlLike,
+  xmlAttr,
   xmlMutations,
 } from './arbitraries'
 import { snapshotInstance } from './store'
@@ -137,6 +139,30 @@ describe('PUT /recipe/saml/clients', () => {
         expect(a.json).toEqual({ status: 'DUPLICATE_IDP_ENTITY_ERROR' })
       }),
       runs(10),
+    )
+  }, PROPERTY_TIMEOUT)
+})
+
+describe('PUT /recipe/saml/clients with any URL', () => {
+  const field = fc.constantFrom('redirectURIs', 'defaultRedirectURI', 'metadataLocation')
+  const bodyWith = (entityId: string, id: string | undefined, which: string, url: string) => {
+    const valid = validPut(entityId, id)
+    if (which === 'redirectURIs') return { ...valid, redirectURIs: [CALLBACK, url] }
+    if (which === 'defaultRedirectURI') return { ...valid, redirectURIs: [CALLBACK, url], defaultRedirectURI: url }
+    return { ...valid, metadataXML: base64OfText(idpMetadataXml({ entityId }).replace(/Location="[^"]*"/g, `Location="${xmlAttr(url)}"`)) }
+  }
+
+  it('answers OK holding only rule-abiding, normalised URLs, or a plain-text 400 that writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(scope, fresh, clientId, field, urlLike, async (s, entityId, id, which, url) => {
+        const a = await expectSafe('upsert', () => st(s, 'PUT', '/recipe/saml/clients', JSON.stringify(bodyWith(entityId, id, which, url))))
+        if (a.status !== 200 || a.json.status !== 'OK') return
+        for (const u of [a.json.defaultRedirectURI, a.json.idpSsoUrl, ...a.json.redirectURIs]) {
+          expect(u).toMatch(/^https?:\/\/[^\s\p{Cc}\p{Cf}]+$/u)
+          expect(new URL(u).href).toBe(u)
+        }
+      }),
+      runs(80),
     )
   }, PROPERTY_TIMEOUT)
 })

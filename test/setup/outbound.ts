@@ -11,8 +11,18 @@ export const METADATA_HOST = 'idp-metadata.test'
 const metadata = (entityId: string) =>
   `<?xml version="1.0"?><EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${entityId}"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${bare}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://${METADATA_HOST}/sso"/></IDPSSODescriptor></EntityDescriptor>`
 
+// Every URL the Worker tried to fetch, so tests can show a refused target was never requested.
+const attempts: string[] = []
+const MAX_ATTEMPTS = 10_000
+
 export async function outboundService(request: Request): Promise<Response> {
   const url = new URL(request.url)
+  if (url.hostname === METADATA_HOST && url.pathname === '/__attempts') {
+    const marker = url.searchParams.get('marker') ?? ''
+    return Response.json({ count: marker ? attempts.filter((a) => a.includes(marker)).length : 0 })
+  }
+  attempts.push(request.url)
+  if (attempts.length > MAX_ATTEMPTS) attempts.shift()
   if (url.hostname !== METADATA_HOST) return new Response('no network in tests', { status: 502 })
   switch (url.pathname) {
     case '/metadata.xml':

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { domainAllowed } from './email-domain'
 import { LOGIN_HINT_MODES, PROVIDERS } from './fields'
 
 /** A certificate the IdP signs with, as base64 DER, with its validity read from the X.509 body. */
@@ -110,8 +111,7 @@ export function missingForActivation(c: Pick<SamlConnection, 'idpEntityId' | 'id
   return missing
 }
 
-/** Whether `email`'s domain routes to this connection, honouring `allowSubdomains`. */
+/** Whether an email domain routes to this connection, honouring `allowSubdomains` (label by label, as at sign-in). */
 export function matchesEmailDomain(c: Pick<SamlConnection, 'domains' | 'allowSubdomains'>, emailDomain: string): boolean {
-  const d = emailDomain.toLowerCase()
-  return c.domains.some((own) => d === own || (c.allowSubdomains && d.endsWith(`.${own}`)))
+  return domainAllowed(emailDomain, c.domains, c.allowSubdomains)
 }

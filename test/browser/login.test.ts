@@ -76,6 +76,15 @@ describe('GET /v1/saml/login', () => {
     expect((await startLogin({ instance_id: other.instanceId, email: `jane@${connection.domain}`, redirect_uri: APP_CALLBACK })).res.status).toBe(400)
   })
 
+  it('reads the email domain as a DNS name: any case, a trailing dot, many labels deep', async () => {
+    const { connection, instanceId } = await activeConnection({ domain: `corp-${crypto.randomUUID().slice(0, 6)}.com`, allow_subdomains: true })
+    const login = (email: string) => startLogin({ instance_id: instanceId, email, redirect_uri: APP_CALLBACK })
+    expect((await login(`Jane@EU.${connection.domain.toUpperCase()}.`)).res.status).toBe(302)
+    expect((await login(`jane@${'a.'.repeat(12)}${connection.domain}`)).res.status).toBe(302)
+    // a shared string suffix is not a subdomain
+    expect((await login(`jane@evil${connection.domain}`)).res.status).toBe(400)
+  })
+
   it('refuses a redirect URI that is not registered, an inactive connection, and an unknown one', async () => {
     const { connection, api } = await activeConnection()
     expect((await startLogin({ connection_id: connection.id, redirect_uri: 'https://evil.example.com/cb' })).res.status).toBe(400)

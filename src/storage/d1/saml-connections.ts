@@ -1,3 +1,4 @@
+import { normalizeDomainName } from '../../domain/email-domain'
 import { AppError } from '../../domain/errors'
 import { newOpaqueToken } from '../../domain/ids'
 import { matchesEmailDomain } from '../../domain/saml-connection'
@@ -41,7 +42,7 @@ function domainAndParents(domain: string): string[] {
   const labels = domain.split('.')
   const out: string[] = []
   for (let i = 0; i <= labels.length - 2; i++) out.push(labels.slice(i).join('.'))
-  return out.slice(0, 10)
+  return out
 }
 
 export function d1Connections(db: D1Database): ConnectionRepository {
@@ -105,13 +106,16 @@ export function d1Connections(db: D1Database): ConnectionRepository {
     findByIdpEntityId: (s, entityId) => findOne(`${IN_TENANT} AND idp_entity_id = ?`, s.instanceId, s.appId, s.tenantId, entityId),
 
     async findByEmailDomain(instanceId, domain) {
-      const candidates = domainAndParents(domain.toLowerCase())
+      // Stored domains are normalised at write (punycode, lower-case); the email's domain is read the same way.
+      const normalised = normalizeDomainName(domain)
+      const candidates = normalised ? domainAndParents(normalised) : []
       if (candidates.length === 0) return []
+      // One JSON parameter: a long email domain has more parents than D1 binds parameters.
       const r = await db
         .prepare(
-          `${SELECT_CONNECTION} WHERE id IN (SELECT connection_id FROM saml_connection_domains WHERE instance_id = ? AND domain IN (${candidates.map(() => '?').join(', ')}))`,
+          `${SELECT_CONNECTION} WHERE id IN (SELECT connection_id FROM saml_connection_domains WHERE instance_id = ? AND domain IN (SELECT value FROM json_each(?)))`,
         )
-        .bind(instanceId, ...candidates)
+        .bind(instanceId, JSON.stringify(candidates))
         .all<ConnectionRow>()
       return rowsOf(r).filter((c) => matchesEmailDomain(c, domain))
     },

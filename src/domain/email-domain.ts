@@ -1,3 +1,5 @@
+import { parse } from 'tldts'
+
 /**
  * Email domains and connection domains, compared as DNS names: normalised the way browsers and
  * mail systems read them, then matched label by label, never as strings with a common suffix.
@@ -29,6 +31,24 @@ export function normalizeDomainName(d: string): string | null {
   if (!labels.every((l) => LABEL.test(l))) return null
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return null
   return host
+}
+
+export type ConnectionDomainCheck = { ok: true; domain: string } | { ok: false; problem: 'not_a_domain' | 'public_suffix' }
+
+/**
+ * The rule for a domain a connection claims, checked at every write: a hostname of at least two
+ * labels, stored normalised (`normalizeDomainName`), and not a public suffix. A suffix such as `com`,
+ * `co.uk` or `github.io` (the Public Suffix List, private section included) is shared by unrelated
+ * owners; claiming it would route, and admit, everyone under it.
+ */
+export function checkConnectionDomain(raw: string): ConnectionDomainCheck {
+  const domain = normalizeDomainName(raw)
+  if (domain === null) return { ok: false, problem: 'not_a_domain' }
+  const psl = parse(domain, { allowPrivateDomains: true })
+  // A listed suffix (or one a wildcard rule makes), even a single label such as `com`.
+  if (psl.domain === null && (psl.isIcann || psl.isPrivate)) return { ok: false, problem: 'public_suffix' }
+  if (psl.domain === null || !domain.includes('.')) return { ok: false, problem: 'not_a_domain' }
+  return { ok: true, domain }
 }
 
 /** Whether `domain` is one of `allowed`, or a proper subdomain of one (label by label) when `allowSubdomains`. */

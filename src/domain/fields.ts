@@ -1,13 +1,28 @@
 import { z } from '@hono/zod-openapi'
+import { checkConnectionDomain, normalizeDomainName } from './email-domain'
 import { isHttpUrl, MAX_URL_LENGTH, URL_RULE } from './urls'
 
 /** Field rules shared by every API style. Wire schemas import these and never repeat a regex. */
 
-const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i
+const DOMAIN_RULE = {
+  not_a_domain: 'must be a domain name such as example.com',
+  public_suffix: 'is a public suffix (such as com, co.uk or github.io) shared by unrelated owners; give the organization’s own domain',
+} as const
 
-/** An email domain: no scheme, no trailing dot, at least two labels. Stored lower-cased (`normalizeDomain`). */
-export const DomainSchema = z.string().regex(HOSTNAME, { message: 'must be a domain name such as example.com' })
-export const normalizeDomain = (d: string): string => d.toLowerCase()
+/**
+ * A connection's email domain, by the rule in domain/email-domain.ts: a hostname of two labels or
+ * more, any case, Unicode or punycode, one trailing dot allowed; never a public suffix. Stored as
+ * `normalizeDomain` writes it (lower-case punycode, no trailing dot).
+ */
+export const DomainSchema = z
+  .string()
+  .max(1024)
+  .superRefine((d, ctx) => {
+    const checked = checkConnectionDomain(d)
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: DOMAIN_RULE[checked.problem] })
+  })
+  .openapi({ description: 'A domain name (Unicode or punycode, any case); never a public suffix such as com or github.io. Stored lower-case, in punycode, without a trailing dot.', example: 'example.com' })
+export const normalizeDomain = (d: string): string => normalizeDomainName(d) ?? d.toLowerCase()
 
 /**
  * A URL the service takes in (domain/urls.ts). The write path stores it normalised, and refuses

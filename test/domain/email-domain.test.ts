@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { domainAllowed, emailDomainAllowed, emailDomainOf, normalizeDomainName } from '../../src/domain/email-domain'
+import { checkConnectionDomain, domainAllowed, emailDomainAllowed, emailDomainOf, normalizeDomainName } from '../../src/domain/email-domain'
 
 describe('normalizeDomainName', () => {
   it.each([
@@ -88,5 +88,28 @@ describe('domainAllowed', () => {
   it('compares whole labels, so a shared string suffix is no match', () => {
     expect(domainAllowed('myacme.com', ['acme.com'], true)).toBe(false)
     expect(domainAllowed('my.acme.com', ['acme.com'], true)).toBe(true)
+  })
+})
+
+describe('checkConnectionDomain', () => {
+  it.each([
+    ['Acme.COM.', 'acme.com'],
+    ['bücher.example', 'xn--bcher-kva.example'],
+    ['acme.github.io', 'acme.github.io'],
+    ['acme.co.uk', 'acme.co.uk'],
+    ['www.ck', 'www.ck'],
+  ])('accepts %s as %s', (raw, domain) => {
+    expect(checkConnectionDomain(raw)).toEqual({ ok: true, domain })
+  })
+
+  it.each([['com'], ['COM.'], ['co.uk'], ['github.io'], ['pages.dev'], ['blogspot.com'], ['s3.amazonaws.com'], ['foo.ck'], ['公司.cn'], ['xn--55qx5d.cn']])(
+    '%s is a public suffix',
+    (raw) => {
+      expect(checkConnectionDomain(raw)).toEqual({ ok: false, problem: 'public_suffix' })
+    },
+  )
+
+  it.each([['localhost'], ['example'], ['127.0.0.1'], ['acme..com'], ['not a domain']])('%s is not a domain', (raw) => {
+    expect(checkConnectionDomain(raw)).toEqual({ ok: false, problem: 'not_a_domain' })
   })
 })

@@ -67,6 +67,33 @@ export const urlLike: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: nastyString.filter((s) => s.length < 3_000), weight: 1 },
 )
 
+// ---------------------------------------------------------------- domains
+
+const DOMAIN_LABELS = [
+  'acme', 'ACME', 'Acme', 'bücher', 'BÜCHER', 'xn--bcher-kva', 'xn--', 'xn--zz', 'münchen', '公司', 'ｆｕｌｌ', 'a-b', '-a', 'a-', '_dmarc', '0', '127',
+  '0x7f', 'localhost', 'www', 'co', 'a'.repeat(63), 'a'.repeat(64), 'é\u0301', '\u200b', 'ß', 'İ', '%41', 'a b', 'a@b', 'a/b', 'a:1', '[::1]',
+]
+/** Public suffixes from both sections of the list, single-label TLDs, wildcard rules and names no list holds. */
+const DOMAIN_SUFFIXES = [
+  'com', 'COM', 'co.uk', 'github.io', 'pages.dev', 'blogspot.com', 'workers.dev', 's3.amazonaws.com', 'ck', '公司.cn', 'xn--55qx5d.cn', 'example', 'test',
+  'internal', 'local', 'uk', 'zz', '1', '',
+]
+
+/**
+ * A domain-shaped string: zero to four labels from a list of legitimate and hostile spellings in
+ * front of a public suffix, with an optional trailing dot or two; sometimes a generated domain or noise.
+ */
+export const domainLike: fc.Arbitrary<string> = fc.oneof(
+  {
+    arbitrary: fc
+      .tuple(fc.array(fc.constantFrom(...DOMAIN_LABELS), { maxLength: 4 }), fc.constantFrom(...DOMAIN_SUFFIXES), fc.constantFrom('', '', '.', '..'))
+      .map(([labels, suffix, dots]) => [...labels, suffix].filter((l, i, all) => l !== '' || i < all.length - 1).join('.') + dots),
+    weight: 6,
+  },
+  { arbitrary: fc.domain(), weight: 2 },
+  { arbitrary: nastyString.filter((s) => s.length < 3_000), weight: 1 },
+)
+
 /** Escapes text for an XML attribute, writing controls as character references (as a hostile IdP would). */
 export const xmlAttr = (s: string): string =>
   [...s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')].map((ch) => (/[\u0000-\u001f\u007f]/.test(ch) ? `&#${ch.charCodeAt(0)};` : ch)).join('')

@@ -14,6 +14,7 @@ import {
   applyBodyMutations,
   bodyMutation,
   contentType,
+  domainLike,
   mutateXml,
   nastyString,
   pathId,
@@ -183,6 +184,40 @@ describe('URLs in create and update (idp_sso_url, idp_metadata_url, redirect_uri
       fc.asyncProperty(fc.constantFrom<'plain' | 'active'>('plain', 'active'), field, urlLike, async (which, f, url) => {
         const { name: _n, domain: _d, domains: _ds, organization_id: _o, ...body } = bodyWith(crypto.randomUUID().replace(/-/g, ''), f, url)
         expectStoredUrls(await expectSafe('connection', () => clerk('PATCH', `/v1/saml_connections/${ids[which]}`, JSON.stringify(body))))
+      }),
+      runs(60),
+    )
+  }, PROPERTY_TIMEOUT)
+})
+
+/** A stored domain is a hostname as DNS writes it: lower-case ASCII (punycode), two labels or more, no trailing dot. */
+const expectStoredDomains = (a: Answer) => {
+  if (a.status !== 200) return
+  for (const d of a.json.domains) {
+    expect(d).toMatch(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/)
+    expect(d.length).toBeLessThanOrEqual(253)
+  }
+}
+
+describe('domains in create and update', () => {
+  const placement = fc.constantFrom<'domain' | 'domains'>('domain', 'domains')
+
+  it('answers any domain with a 200 holding normalised domains, or a Clerk 4xx that writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(tag, placement, domainLike, async (t, where, d) => {
+        const valid = validCreate(t)
+        const body = where === 'domain' ? { ...valid, domain: d } : { ...valid, domains: [...valid.domains, d] }
+        expectStoredDomains(await expectSafe('connection', () => clerk('POST', '/v1/saml_connections', JSON.stringify(body))))
+      }),
+      runs(80),
+    )
+  }, PROPERTY_TIMEOUT)
+
+  it('does the same on update, leaving a refused connection as it was', async () => {
+    await fc.assert(
+      fc.asyncProperty(placement, domainLike, async (where, d) => {
+        const body = where === 'domain' ? { domain: d } : { domains: [d] }
+        expectStoredDomains(await expectSafe('connection', () => clerk('PATCH', `/v1/saml_connections/${ids.plain}`, JSON.stringify(body))))
       }),
       runs(60),
     )

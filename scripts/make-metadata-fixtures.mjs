@@ -618,19 +618,11 @@ const VALID = [
     file: 'hostile-sso-beside-valid.xml',
     shape: 'An HTTP-Redirect service whose Location is a javascript: URL, before an HTTP-POST one with a valid URL: the hostile service is skipped like an unknown binding, and the POST one is used',
     expect: { entityId: 'https://idp.hostile-redirect.example.com/metadata', ssoUrl: 'https://idp.hostile-redirect.example.com/sso/post', ssoBinding: 'post', certificates: [IDP] },
-    render({ entityId, ssoUrl }) {
-      return [
-        `<?xml version="1.0" encoding="UTF-8"?>`,
-        `<md:EntityDescriptor xmlns:md="${NS_MD}" xmlns:ds="${NS_DS}" entityID="${entityId}">`,
-        `  <md:IDPSSODescriptor protocolSupportEnumeration="${PROTOCOL}">`,
-        `    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${b64(IDP)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
-        `    <md:SingleSignOnService Binding="${B.redirect}" Location="javascript:alert(document.domain)//"/>`,
-        `    <md:SingleSignOnService Binding="${B.post}" Location="${ssoUrl}"/>`,
-        `  </md:IDPSSODescriptor>`,
-        `</md:EntityDescriptor>`,
-        ``,
-      ].join('\n')
-    },
+    render: ({ entityId, ssoUrl }) =>
+      plainIdp({
+        entityAttr: ` entityID="${entityId}"`,
+        ssoXml: `    <md:SingleSignOnService Binding="${B.redirect}" Location="javascript:alert(document.domain)//"/>\n    <md:SingleSignOnService Binding="${B.post}" Location="${ssoUrl}"/>`,
+      }),
   },
   {
     file: 'escaped-urls.xml',

@@ -40,9 +40,8 @@ function expectScriptsCarryTheNonce(policy: Policy, html: string) {
 const get = (path: string, init: RequestInit = {}) => SELF.fetch(`${ORIGIN}${path}`, { redirect: 'manual', ...init })
 
 describe('the HTTP-POST binding page', () => {
-  it('at /v1/saml/login: submits itself with a nonce script, and may post only to the IdP origin', async () => {
-    const { connection } = await activeConnection({ idp_metadata: idpMetadataXml({ entityId: `https://idp.example.com/${crypto.randomUUID()}`, postOnly: true }) })
-    const res = await get(`/v1/saml/login?${new URLSearchParams({ connection_id: connection.id, redirect_uri: APP_CALLBACK })}`)
+  /** The page submits itself by its nonce'd script alone, and its form may post to the IdP's origin only. */
+  async function expectAutoPostPage(res: Response) {
     const html = await res.text()
     expect(res.status).toBe(200)
     const policy = policyOf(res)
@@ -51,17 +50,17 @@ describe('the HTTP-POST binding page', () => {
     expect(policy.get('form-action')).toEqual(['https://idp.example.com'])
     expect(html).toContain('<form method="post" action="https://idp.example.com/sso/post">')
     expect(html).toMatch(/<script nonce="[^"]+">document\.forms\[0\]\.submit\(\)<\/script>/)
+  }
+  const postOnlyMetadata = () => idpMetadataXml({ entityId: uniqueEntityId(), postOnly: true })
+
+  it('at /v1/saml/login', async () => {
+    const { connection } = await activeConnection({ idp_metadata: postOnlyMetadata() })
+    await expectAutoPostPage(await get(`/v1/saml/login?${new URLSearchParams({ connection_id: connection.id, redirect_uri: APP_CALLBACK })}`))
   })
 
-  it('at /recipe/saml/legacy/authorize: the same page and policy', async () => {
-    const c = await tenantWithClient({ client: { metadataXML: btoa(idpMetadataXml({ entityId: uniqueEntityId(), postOnly: true })) } })
-    const res = await get(`/recipe/saml/legacy/authorize?${new URLSearchParams({ client_id: c.clientId, redirect_uri: CALLBACK, instance_id: c.instanceId })}`)
-    const html = await res.text()
-    expect(res.status).toBe(200)
-    const policy = policyOf(res)
-    expectStrict(policy)
-    expectScriptsCarryTheNonce(policy, html)
-    expect(policy.get('form-action')).toEqual(['https://idp.example.com'])
+  it('at /recipe/saml/legacy/authorize', async () => {
+    const c = await tenantWithClient({ client: { metadataXML: btoa(postOnlyMetadata()) } })
+    await expectAutoPostPage(await get(`/recipe/saml/legacy/authorize?${new URLSearchParams({ client_id: c.clientId, redirect_uri: CALLBACK, instance_id: c.instanceId })}`))
   })
 })
 

@@ -3,21 +3,16 @@
  * http(s) URL without whitespace, control characters or credentials, stored normalised; IdP
  * endpoints are https-only outside development. A refusal is a 422 naming the field, and writes nothing.
  */
-import { env } from 'cloudflare:test'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { env, SELF } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
-import { clerkClient, connectionInput, newInstance, ORIGIN } from '../helpers/clerk'
+import { connectionInput, freshInstanceEachTest, ORIGIN } from '../helpers/clerk'
 import { HOSTILE_URLS } from '../helpers/hostile-urls'
 import { idpCertPem, idpMetadataXml } from '../helpers/keys'
+import { activeConnection } from '../helpers/sso'
 import { snapshotInstance } from '../hardening/store'
 
-let api: ReturnType<typeof clerkClient>
-let instanceId: string
-beforeEach(async () => {
-  const created = await newInstance()
-  instanceId = created.instanceId
-  api = clerkClient(created.secretKey)
-})
+const t = freshInstanceEachTest()
 
 const idpFields = (overrides: Record<string, unknown> = {}) => ({
   idp_entity_id: `https://idp.example.com/${crypto.randomUUID()}`,
@@ -34,17 +29,17 @@ function expectFieldRefused(res: { status: number; body: any }, param: string) {
 describe('POST /v1/saml_connections refuses URLs outside the rule', () => {
   for (const [what, url] of HOSTILE_URLS) {
     it(`returns 422 form_param_format_invalid for idp_sso_url with ${what}, and creates nothing`, async () => {
-      expectFieldRefused(await api.create(connectionInput(idpFields({ idp_sso_url: url }))), 'idp_sso_url')
-      expect((await snapshotInstance(instanceId)).connections).toEqual([])
+      expectFieldRefused(await t.api.create(connectionInput(idpFields({ idp_sso_url: url }))), 'idp_sso_url')
+      expect((await snapshotInstance(t.instanceId)).connections).toEqual([])
     })
 
     it(`returns 422 form_param_format_invalid for a redirect URI with ${what}`, async () => {
-      expectFieldRefused(await api.create(connectionInput({ redirect_uris: ['https://app.example.com/cb', url] })), 'redirect_uris.1')
-      expect((await snapshotInstance(instanceId)).connections).toEqual([])
+      expectFieldRefused(await t.api.create(connectionInput({ redirect_uris: ['https://app.example.com/cb', url] })), 'redirect_uris.1')
+      expect((await snapshotInstance(t.instanceId)).connections).toEqual([])
     })
 
     it(`returns 422 form_param_format_invalid for idp_metadata_url with ${what}`, async () => {
-      expectFieldRefused(await api.create(connectionInput({ idp_metadata_url: url })), 'idp_metadata_url')
+      expectFieldRefused(await t.api.create(connectionInput({ idp_metadata_url: url })), 'idp_metadata_url')
     })
   }
 })
@@ -52,12 +47,12 @@ describe('POST /v1/saml_connections refuses URLs outside the rule', () => {
 describe('PATCH /v1/saml_connections/{id} refuses URLs outside the rule', () => {
   for (const [what, url] of HOSTILE_URLS) {
     it(`returns 422 for idp_sso_url and redirect_uris with ${what}, and leaves the row as it was`, async () => {
-      const created = await api.create(connectionInput({ ...idpFields(), active: true, redirect_uris: ['https://app.example.com/cb'] }))
+      const created = await t.api.create(connectionInput({ ...idpFields(), active: true, redirect_uris: ['https://app.example.com/cb'] }))
       expect(created.status).toBe(200)
-      const before = await snapshotInstance(instanceId)
-      expectFieldRefused(await api.update(created.body.id, { idp_sso_url: url }), 'idp_sso_url')
-      expectFieldRefused(await api.update(created.body.id, { redirect_uris: [url] }), 'redirect_uris.0')
-      expect(await snapshotInstance(instanceId)).toEqual(before)
+      const before = await snapshotInstance(t.instanceId)
+      expectFieldRefused(await t.api.update(created.body.id, { idp_sso_url: url }), 'idp_sso_url')
+      expectFieldRefused(await t.api.update(created.body.id, { redirect_uris: [url] }), 'redirect_uris.0')
+      expect(await snapshotInstance(t.instanceId)).toEqual(before)
     })
   }
 })
@@ -78,20 +73,20 @@ describe('idp_metadata whose SingleSignOnService Location breaks the rule', () =
   ] as const) {
     it(`returns 422 saml_failed_to_parse_idp_metadata for ${what}, on create and on update`, async () => {
       const binding = what.includes('POST') ? 'HTTP-POST' : 'HTTP-Redirect'
-      const created = await api.create(connectionInput({ idp_metadata: metadataWith(binding, location) }))
+      const created = await t.api.create(connectionInput({ idp_metadata: metadataWith(binding, location) }))
       expect([created.status, created.body.errors?.[0]?.code]).toEqual([422, 'saml_failed_to_parse_idp_metadata'])
-      const plain = await api.create(connectionInput())
-      const before = await snapshotInstance(instanceId)
-      const updated = await api.update(plain.body.id, { idp_metadata: metadataWith(binding, location) })
+      const plain = await t.api.create(connectionInput())
+      const before = await snapshotInstance(t.instanceId)
+      const updated = await t.api.update(plain.body.id, { idp_metadata: metadataWith(binding, location) })
       expect([updated.status, updated.body.errors?.[0]?.code]).toEqual([422, 'saml_failed_to_parse_idp_metadata'])
-      expect(await snapshotInstance(instanceId)).toEqual(before)
+      expect(await snapshotInstance(t.instanceId)).toEqual(before)
     })
   }
 })
 
 describe('URLs are stored normalised', () => {
   it('writes idp_sso_url and redirect_uris as new URL(x).href does', async () => {
-    const res = await api.create(
+    const res = await t.api.create(
       connectionInput({ ...idpFields({ idp_sso_url: 'HTTPS://IdP.Example.COM:443/sso?x=<1>' }), redirect_uris: ['https://App.Example.com', 'http://localhost:3000/cb'] }),
     )
     expect(res.status).toBe(200)
@@ -102,17 +97,24 @@ describe('URLs are stored normalised', () => {
   })
 })
 
+describe('redirect URIs at sign-in', () => {
+  it('match the form a caller registered, once stored normalised, and no other URL', async () => {
+    const { connection } = await activeConnection({ redirect_uris: ['https://App.Example.com'] })
+    expect(connection.redirect_uris).toEqual(['https://app.example.com/'])
+    for (const [redirectUri, status] of [['https://App.Example.com', 302], ['https://app.example.com/', 302], ['https://app.example.com/other', 400]] as const) {
+      const res = await SELF.fetch(`${ORIGIN}/v1/saml/login?${new URLSearchParams({ connection_id: connection.id, redirect_uri: redirectUri })}`, { redirect: 'manual' })
+      expect(res.status, redirectUri).toBe(status)
+    }
+  })
+})
+
 describe('outside development', () => {
   const prod = { ...env, ENVIRONMENT: 'production' } as Env
   const app = createApp()
-  let secretKey: string
-  beforeEach(async () => {
-    secretKey = (await newInstance()).secretKey
-  })
   const create = async (body: Record<string, unknown>) => {
     const res = await app.request(
       `${ORIGIN}/v1/saml_connections`,
-      { method: 'POST', headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' }, body: JSON.stringify(connectionInput(body)) },
+      { method: 'POST', headers: { authorization: `Bearer ${t.secretKey}`, 'content-type': 'application/json' }, body: JSON.stringify(connectionInput(body)) },
       prod,
     )
     return { status: res.status, body: (await res.json()) as any }

@@ -1,4 +1,5 @@
 import { env, SELF } from 'cloudflare:test'
+import { beforeEach } from 'vitest'
 import { assertDocumentedResponse } from './openapi'
 import { sha256Hex } from '../../src/domain/secrets'
 
@@ -13,6 +14,16 @@ export async function newInstance(): Promise<{ instanceId: string; secretKey: st
     .bind(await sha256Hex(secretKey), 'clerk_secret_key', instanceId, 'public', 'test', Date.now())
     .run()
   return { instanceId, secretKey }
+}
+
+/** Before each test of the file, a fresh instance and its client; the returned object is refilled in place. */
+export function freshInstanceEachTest() {
+  const current = {} as { instanceId: string; secretKey: string; api: ReturnType<typeof clerkClient> }
+  beforeEach(async () => {
+    const created = await newInstance()
+    Object.assign(current, created, { api: clerkClient(created.secretKey) })
+  })
+  return current
 }
 
 export interface ClerkCall {

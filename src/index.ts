@@ -9,6 +9,6 @@ export default {
   /** Replays KV edge-copy writes that failed after their D1 write succeeded; forgets expired SSO state. */
   async scheduled(_controller, env, ctx) {
     const deps = buildDeps(env, `cron_${Date.now()}`)
-    ctx.waitUntil(Promise.all([drainEdgeSyncs(deps), deps.ssoState.purgeExpired(deps.clock())]))
+    ctx.waitUntil(Promise.all([drainEdgeSyncs(deps), deps.signInState.purgeExpired(deps.clock())]))
   },
 } satisfies ExportedHandler<Env>

@@ -63,6 +63,10 @@ export const SamlConnectionSchema = z.object({
 })
 export type SamlConnection = z.infer<typeof SamlConnectionSchema>
 
+/** The app and tenant of every Clerk-style connection, and the SuperTokens core's defaults. */
+export const DEFAULT_APP_ID = 'public'
+export const DEFAULT_TENANT_ID = 'public'
+
 /** Where a connection lives. Clerk-style connections use app and tenant `public`. */
 export interface Scope {
   instanceId: string

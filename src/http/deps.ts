@@ -4,7 +4,7 @@ import { makeMetadataFetcher } from '../services/metadata-fetcher'
 import { d1ApiKeys } from '../storage/d1/api-keys'
 import { d1Connections } from '../storage/d1/saml-connections'
 import { kvEdgeCopy } from '../storage/kv/edge-copy'
-import { kvRequestState } from '../storage/kv/request-state'
+import { kvCodeCopy } from '../storage/kv/code-copy'
 import { d1SsoState } from '../storage/d1/sso-state'
 import type { SpKeys } from '../services/deps'
 import { jsonLogger } from './logger'
@@ -43,8 +43,8 @@ export function buildDeps(env: Env & Secrets, requestId: string): Deps {
     connections: d1Connections(env.DB),
     apiKeys: d1ApiKeys(env.DB),
     edge: kvEdgeCopy(env.KV),
-    requests: kvRequestState(env.KV),
-    ssoState: d1SsoState(env.DB),
+    signInState: d1SsoState(env.DB),
+    codeCopy: kvCodeCopy(env.KV),
     spKeys: spKeysFrom(env),
     clock: systemClock,
     fetchMetadata: makeMetadataFetcher((input, init) => fetch(input, init), development),

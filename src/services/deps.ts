@@ -1,7 +1,5 @@
 import type { Clock } from '../domain/clock'
-import type { SsoStateRepository } from '../storage/d1/sso-state'
-import type { RequestStateStore } from '../storage/kv/request-state'
-import type { ApiKeyRepository, ConnectionRepository, EdgeCopy } from '../storage/types'
+import type { ApiKeyRepository, CodeEdgeCopy, ConnectionRepository, EdgeCopy, SignInStateRepository } from '../storage/types'
 
 export interface SpKeys {
   privateKey: CryptoKey
@@ -19,8 +17,10 @@ export interface Deps {
   connections: ConnectionRepository
   apiKeys: ApiKeyRepository
   edge: EdgeCopy
-  requests: RequestStateStore
-  ssoState: SsoStateRepository
+  /** Single-use sign-in state (login requests, assertion ids, codes) in D1. */
+  signInState: SignInStateRepository
+  /** The KV fast path for pending codes. */
+  codeCopy: CodeEdgeCopy
   /** The SP's AuthnRequest signing key and certificate; null when none is configured. */
   spKeys: () => Promise<SpKeys | null>
   clock: Clock

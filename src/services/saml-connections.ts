@@ -149,6 +149,11 @@ export async function getConnection(deps: Deps, instanceId: string, id: string):
   return conn
 }
 
+/** The scope's connection trusting this IdP entity id, if any. */
+export async function findConnectionByIdpEntityId(deps: Deps, scope: Scope, entityId: string): Promise<SamlConnection | null> {
+  return deps.connections.findByIdpEntityId(scope, entityId)
+}
+
 export async function updateConnection(deps: Deps, instanceId: string, id: string, ch: ConnectionChanges): Promise<SamlConnection> {
   const current = await getConnection(deps, instanceId, id)
   return replaceConnection(deps, current, ch)

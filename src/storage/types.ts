@@ -1,4 +1,5 @@
 import type { SamlConnection, Scope } from '../domain/saml-connection'
+import type { LoginRequest, PendingCode } from '../domain/sign-in-state'
 
 export type ListOrder = { field: 'created_at' | 'name'; direction: 'asc' | 'desc' }
 
@@ -58,4 +59,43 @@ export interface ApiKeyRecord {
 
 export interface ApiKeyRepository {
   findActiveByHash(kind: ApiKeyKind, keyHash: string): Promise<ApiKeyRecord | null>
+}
+
+/** What a sign-in's closing D1 batch did: `ok`, or why it gave no code. */
+export type SignInCommit = 'ok' | 'replayed' | 'login_request_used'
+
+/**
+ * Sign-in state that must be single use, so it lives in D1 (KV has no compare-and-swap): login
+ * requests, reserved assertion ids, pending codes and access tokens. Keys are SHA-256 hex digests
+ * of the bearer values; the values themselves are never stored.
+ */
+export interface SignInStateRepository {
+  putLoginRequest(relayStateHash: string, r: LoginRequest): Promise<void>
+  /** Reads a login request without using it up. */
+  findLoginRequest(relayStateHash: string, now: number): Promise<LoginRequest | null>
+  /**
+   * One transaction: reserves the assertion id, uses up the login request (when there is one) and
+   * stores the code. Nothing is stored unless all three succeed.
+   */
+  commitSignIn(p: {
+    connectionId: string
+    assertionId: string
+    assertionExpiresAt: number
+    loginRequest: { relayStateHash: string } | null
+    codeHash: string
+    pending: PendingCode
+    now: number
+  }): Promise<SignInCommit>
+  putPendingCode(codeHash: string, p: PendingCode): Promise<void>
+  getPendingCode(codeHash: string, now: number): Promise<PendingCode | null>
+  /** True for the one caller that consumes a code; its payload is dropped in the same batch. */
+  consumeCode(codeHash: string, now: number, expiresAt: number): Promise<boolean>
+  purgeExpired(now: number): Promise<void>
+}
+
+/** The KV copy of pending codes: the fast path where a code was issued. D1 stays the truth. */
+export interface CodeEdgeCopy {
+  put(codeHash: string, p: PendingCode, now: number): Promise<void>
+  get(codeHash: string, now: number): Promise<PendingCode | null>
+  remove(codeHash: string): Promise<void>
 }

@@ -1,5 +1,6 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { sha256Hex } from '../../src/domain/secrets'
 import { ORIGIN } from '../helpers/clerk'
 import spCertPem from '../fixtures/keys/sp.cert.pem?raw'
 import { activeConnection, APP_CALLBACK, startLogin } from '../helpers/sso'
@@ -42,7 +43,7 @@ describe('GET /v1/saml/metadata/{id}.xml', () => {
 })
 
 describe('GET /v1/saml/login', () => {
-  it('redirects to the IdP with a deflated, signed AuthnRequest and stores the request in KV', async () => {
+  it('redirects to the IdP with a deflated, signed AuthnRequest and stores the request in D1 under the RelayState\'s digest', async () => {
     const { connection } = await activeConnection({ force_authn: true })
     const { res, url, authnRequest, relayState, requestId } = await startLogin({ connection_id: connection.id, redirect_uri: APP_CALLBACK, state: 'xyz' })
     expect(res.status).toBe(302)
@@ -53,8 +54,10 @@ describe('GET /v1/saml/login', () => {
     expect(authnRequest).toContain('ForceAuthn="true"')
     expect(url!.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256')
     expect(await verifyRedirectSignature(url!)).toBe(true)
-    const stored = await env.KV.get<Record<string, unknown>>(`relay:${relayState}`, 'json')
-    expect(stored).toMatchObject({ connectionId: connection.id, requestId, redirectUri: APP_CALLBACK, state: 'xyz' })
+    const row = await env.DB.prepare('SELECT payload FROM login_requests WHERE relay_state_hash = ?').bind(await sha256Hex(relayState!)).first<{ payload: string }>()
+    expect(JSON.parse(row!.payload)).toMatchObject({ connectionId: connection.id, requestId, redirectUri: APP_CALLBACK, state: 'xyz' })
+    // The RelayState itself is a bearer value: only its digest is kept.
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM login_requests WHERE relay_state_hash = ? OR payload LIKE ?').bind(relayState, `%${relayState}%`).first('n')).toBe(0)
   })
 
   it('sends an unsigned request when request signing is off', async () => {

@@ -4,7 +4,7 @@ import { SignedXml } from 'xml-crypto'
 import spCertPem from '../fixtures/keys/sp.cert.pem?raw'
 import { clerkClient, connectionInput, newInstance, ORIGIN } from '../helpers/clerk'
 import { idpMetadataXml } from '../helpers/keys'
-import { APP_CALLBACK, postToAcs } from '../helpers/sso'
+import { APP_CALLBACK, postToAcs, userOf } from '../helpers/sso'
 import { makeSignedResponse, toBase64 } from '../helpers/test-idp'
 
 const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
@@ -48,6 +48,7 @@ describe('IdPs that only take HTTP-POST (e.g. JumpCloud)', () => {
       makeSignedResponse({
         issuer: entityId, responseIssuer: entityId, audience: connection.sp_entity_id, recipient: connection.acs_url, destination: connection.acs_url,
         inResponseTo: requestId, issueInstant: now, notBefore: now - 60_000, notOnOrAfter: now + 300_000, subjectNotOnOrAfter: now + 300_000,
+        nameId: userOf(connection), attributes: { email: [userOf(connection)] },
       }),
     )
     const acs = await postToAcs(connection.id, saml, fields.RelayState)

@@ -5,8 +5,13 @@ import { idpMetadataXml } from './keys'
 import { freshSignedResponse, type ResponseOptions, type SignOptions, type SignTarget } from './test-idp'
 
 export const APP_CALLBACK = 'https://app.example.com/sso/callback'
+/** The email domain of the test IdP's users, one of every `activeConnection`'s domains. */
+export const USER_DOMAIN = 'acme.example'
 
-/** An instance with one active connection whose IdP is the test IdP (test/fixtures/keys/idp.*). */
+/**
+ * An instance with one active connection whose IdP is the test IdP (test/fixtures/keys/idp.*). Its
+ * domains are a fresh one and `acme.example`, the domain of the users the tests sign in.
+ */
 export async function activeConnection(overrides: Record<string, unknown> = {}) {
   const { secretKey, instanceId } = await newInstance()
   const api = clerkClient(secretKey)
@@ -16,6 +21,7 @@ export async function activeConnection(overrides: Record<string, unknown> = {}) 
       idp_metadata: idpMetadataXml({ entityId }),
       active: true,
       redirect_uris: [APP_CALLBACK, 'https://app.example.com/other'],
+      domains: [USER_DOMAIN],
       attribute_mapping: { email_address: 'mail', first_name: 'givenName', last_name: 'sn' },
       ...overrides,
     }),
@@ -56,15 +62,21 @@ export function exchange(code: string, auth: { secretKey?: string; clientSecret?
   })
 }
 
+/** The user the test IdP signs in for a connection: one of the connection's own domain, as a real IdP of that customer would. */
+export const userOf = (connection: { domain?: string | null }) => `ada@${connection.domain ?? 'example.com'}`
+
 /**
  * The test IdP's signed answer for a connection, valid now (fresh Response and Assertion ids), as
- * XML; `inResponseTo` null makes it IdP-initiated. `extra` overrides any option.
+ * XML; `inResponseTo` null makes it IdP-initiated. The user is of the connection's domain (see
+ * `userOf`); `extra` overrides any option.
  */
 export function signedResponseXmlFor(
-  connection: { sp_entity_id: string; acs_url: string },
+  connection: { sp_entity_id: string; acs_url: string; domain?: string | null },
   entityId: string,
   inResponseTo: string | null,
   extra: Partial<ResponseOptions> & { sign?: SignTarget; signing?: SignOptions } = {},
 ): string {
-  return freshSignedResponse({ entityId, spEntityId: connection.sp_entity_id, acsUrl: connection.acs_url, inResponseTo }, extra)
+  const user = userOf(connection)
+  const ownUser = { nameId: user, attributes: { email: [user], groups: ['admins', 'R&D <core>'] } }
+  return freshSignedResponse({ entityId, spEntityId: connection.sp_entity_id, acsUrl: connection.acs_url, inResponseTo }, { ...ownUser, ...extra })
 }

@@ -3,8 +3,8 @@ import { html } from 'hono/html'
 import { AppError } from '../../domain/errors'
 import { spUrls } from '../../domain/sp-urls'
 import { LOCAL_INSTANCE_ID } from '../../services/api-keys'
-import { createConnection, listConnections } from '../../services/saml-connections'
-import { exchangeCode } from '../../services/sso'
+import { createConnection, findConnectionByIdpEntityId, listConnections } from '../../services/saml-connections'
+import { exchangeCode } from '../../services/codes'
 import { toProfileJson } from '../browser/profile-json'
 import type { AppEnv } from '../env'
 import { htmlPage, newNonce } from '../middleware/content-security-policy'
@@ -51,7 +51,7 @@ export function adminRoutes() {
     const deps = c.var.deps
     const certificate = c.env.DEV_IDP_CERTIFICATE
     if (!certificate) throw new AppError('internal', { internal: 'DEV_IDP_CERTIFICATE is not set' })
-    const existing = await deps.connections.findByIdpEntityId(LOCAL, devIdpEntityId(c.var.origin))
+    const existing = await findConnectionByIdpEntityId(deps, LOCAL, devIdpEntityId(c.var.origin))
     if (!existing) {
       await createConnection(deps, LOCAL, {
         name: 'Demo: built-in development IdP',

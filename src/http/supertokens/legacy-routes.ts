@@ -1,20 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
-import type { SamlConnection, Scope } from '../../domain/saml-connection'
-import { secretMatches } from '../../domain/secrets'
+import type { Scope } from '../../domain/saml-connection'
 import { authenticateKey } from '../../services/api-keys'
-import type { Deps } from '../../services/deps'
-import {
-  completeSignIn,
-  exchangeCode,
-  findClientByIssuer,
-  issueAccessToken,
-  loadUsableClient,
-  readUnverifiedResponse,
-  redeemAccessToken,
-  startSignIn,
-} from '../../services/sso'
+import { startLogin } from '../../services/login'
+import { signIn } from '../../services/sign-in'
+import { redeemLegacyAccessToken, redeemLegacyCode } from '../../services/supertokens-legacy'
+import { activeClientOfScope, supertokensCallbackContext } from '../../services/supertokens-sign-in'
 import { autoPostPage } from '../browser/auto-post-form'
 import type { AppEnv } from '../env'
 import { toAppError } from '../to-app-error'
@@ -22,7 +14,8 @@ import { presentedApiKey } from './auth'
 import { supertokensFormBody } from './body'
 import { checkCdiVersion } from './cdi-version'
 import { renderSupertokensError, supertokensText } from './errors'
-import { DEFAULT_APP_ID, DEFAULT_TENANT_ID, parseSupertokensPath } from './paths'
+import { legacyAuthorizeLimit, legacyCallbackLimit } from './rate-limits'
+import { DEFAULT_TENANT_ID, parseSupertokensPath } from './paths'
 import {
   StLegacyAuthorizeQuery,
   StLegacyCallbackForm,
@@ -35,7 +28,7 @@ import { toStUserInfo } from './serialize'
 import { JSON_UTF8, json, logRefusal, textErrors, validationHook } from './route-parts'
 
 /** The legacy endpoints' context: the app from the path, and the instance of an api key if one was sent. */
-interface LegacyEnv {
+export interface LegacyEnv {
   Bindings: AppEnv['Bindings']
   Variables: AppEnv['Variables'] & { legacy: { appId: string; keyInstanceId: string | null } }
 }
@@ -60,7 +53,7 @@ const authorizeRoute = createRoute({
       },
       description: 'INVALID_CLIENT_ERROR (unknown client, or redirect_uri not registered exactly); or the HTTP-POST binding\'s form',
     },
-    ...textErrors(400, 401, 403, 404),
+    ...textErrors(400, 401, 403, 404, 429),
   },
 })
 const callbackRoute = createRoute({
@@ -69,7 +62,7 @@ const callbackRoute = createRoute({
   request: { query: StLegacyInstanceQuery, ...form(StLegacyCallbackForm) },
   responses: {
     302: redirectTo('To the redirect_uri with `code` (and `state`)'),
-    ...textErrors(400, 401, 403, 404),
+    ...textErrors(400, 401, 403, 404, 429),
   },
 })
 const tokenRoute = createRoute({
@@ -84,18 +77,6 @@ const userinfoRoute = createRoute({
   request: { headers: z.object({ authorization: z.string().optional().openapi({ description: '`Bearer <access_token>` from the token endpoint' }) }) },
   responses: { 200: json(StLegacyUserInfo, 'The user'), ...textErrors(400, 403, 404) },
 })
-
-/**
- * The only Recipient an IdP-initiated response posted to the legacy callback may name, for IdPs
- * configured with this endpoint as their ACS. The instance rides in the query because the IdP's
- * browser sends no key.
- */
-export function legacyAcsUrl(origin: string, appId: string, instanceId: string): string {
-  const app = appId === DEFAULT_APP_ID ? '' : `/appid-${appId}`
-  return `${origin}${app}${LEGACY}/callback?instance_id=${encodeURIComponent(instanceId)}`
-}
-
-const inLegacyScope = (conn: SamlConnection, appId: string) => conn.appId === appId && conn.tenantId === DEFAULT_TENANT_ID
 
 /**
  * Path, key and version, in the core's order; the legacy APIs are app-level (public tenant only).
@@ -119,14 +100,6 @@ const legacyContext = createMiddleware<LegacyEnv>(async (c, next) => {
   await next()
 })
 
-/** Who may redeem a code or access token at the legacy endpoints: a client of this app's public tenant with that clientId. */
-async function legacyClientOf(deps: Deps, connectionId: string, appId: string): Promise<SamlConnection | null> {
-  const conn = await deps.connections.findById(connectionId)
-  return conn && inLegacyScope(conn, appId) ? conn : null
-}
-
-const invalidField = (param: string) => new AppError('invalid_input', { issues: [{ param, kind: 'value' }] })
-
 /**
  * The core's legacy OAuth-provider-style SAML endpoints (`/recipe/saml/legacy/...`), for
  * integrations that treat the core as an OAuth provider: authorize, the ACS, token and userinfo
@@ -141,6 +114,8 @@ export function supertokensLegacyApi() {
     return renderSupertokensError(c, err, c.req.path.endsWith('/authorize') ? 'core' : 'form')
   })
   app.use(`${LEGACY}/*`, legacyContext)
+  app.use(authorizeRoute.path, legacyAuthorizeLimit)
+  app.on('POST', callbackRoute.path, legacyCallbackLimit)
   app.on('POST', [callbackRoute.path, tokenRoute.path], supertokensFormBody)
 
   app
@@ -150,10 +125,10 @@ export function supertokensLegacyApi() {
       const instanceId = keyInstanceId ?? q.instance_id
       if (!instanceId) throw new AppError('unauthenticated', { internal: 'neither an api key nor instance_id' })
       const scope: Scope = { instanceId, appId, tenantId: DEFAULT_TENANT_ID }
-      const connection = await loadUsableClient(c.var.deps, scope, q.client_id)
+      const connection = await activeClientOfScope(c.var.deps, scope, q.client_id)
       // The ACS is the client's own (`acsUrl` in its JSON and SP metadata), where the core uses its
       // `saml_legacy_acs_url` setting: the IdP is configured as the SP metadata says.
-      const started = await startSignIn(c.var.deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, allowPost: true })
+      const started = await startLogin(c.var.deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, allowPost: true })
       // A browser is at the other end here, so a POST-only IdP can be reached with a form.
       if (started.post) return autoPostPage(c, started.post.action, started.post.fields)
       return c.redirect(started.redirectUrl, 307)
@@ -163,53 +138,22 @@ export function supertokensLegacyApi() {
       const { appId, keyInstanceId } = c.var.legacy
       const f = c.req.valid('form')
       const instanceId = keyInstanceId ?? c.req.valid('query').instance_id ?? null
-      const unverified = readUnverifiedResponse(f.SAMLResponse, 'SAMLResponse')
-      const done = await completeSignIn(deps, {
-        connectionId: null,
-        samlResponse: f.SAMLResponse,
-        relayState: f.RelayState ?? null,
-        origin,
-        strictRelayState: true,
-        // The RelayState names the login; a key or instance_id, when given, must own it too.
-        ownsConnection: (conn) => inLegacyScope(conn, appId) && (instanceId === null || conn.instanceId === instanceId),
-        resolveIdpInitiated: async () =>
-          instanceId === null ? null : findClientByIssuer(deps, { instanceId, appId, tenantId: DEFAULT_TENANT_ID }, unverified.issuer),
-        idpInitiatedAcsUrl: (conn) => legacyAcsUrl(origin, conn.appId, conn.instanceId),
+      // The RelayState names the login; a key or instance_id, when given, must own it too.
+      const ctx = await supertokensCallbackContext(deps, {
+        scope: { instanceId, appId, tenantId: DEFAULT_TENANT_ID }, samlResponse: f.SAMLResponse, relayState: f.RelayState ?? null, origin, param: 'SAMLResponse', endpoint: 'legacy',
       })
+      const done = await signIn(deps, ctx, f.SAMLResponse)
       return c.redirect(done.redirectUrl, 302)
     })
     .openapi(tokenRoute, async (c) => {
-      const { deps } = c.var
-      const f = c.req.valid('form')
-      let client = null as SamlConnection | null
-      // A wrong client or secret leaves the code redeemable: only its rightful client uses it up.
-      const profile = await exchangeCode(deps, f.code, async (connectionId, _instanceId, redirectUri) => {
-        const conn = await legacyClientOf(deps, connectionId, c.var.legacy.appId)
-        if (!conn) return 'unknown'
-        if (conn.clientId !== f.client_id) throw invalidField('client_id')
-        if (!(await secretMatches(f.client_secret, conn.clientSecretHash))) throw invalidField('client_secret')
-        // RFC 6749 §4.1.3; the core does not check it.
-        if (f.redirect_uri !== undefined && f.redirect_uri !== redirectUri) throw invalidField('redirect_uri')
-        client = conn
-        return true
-      })
-      if (!client) throw new AppError('internal', { internal: 'code redeemed without a client' })
-      const issued = await issueAccessToken(deps, client, profile)
-      const body = { status: 'OK' as const, access_token: `${issued.token}.${client.clientId}`, token_type: 'Bearer' as const, expires_in: issued.expiresInSeconds }
+      const issued = await redeemLegacyCode(c.var.deps, c.var.legacy.appId, c.req.valid('form'))
+      const body = { status: 'OK' as const, access_token: `${issued.token}.${issued.client.clientId}`, token_type: 'Bearer' as const, expires_in: issued.expiresInSeconds }
       return c.json(body, 200, { ...JSON_UTF8, 'Cache-Control': 'no-store' })
     })
     .openapi(userinfoRoute, async (c) => {
-      const { deps } = c.var
       const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
       if (!bearer) throw new AppError('invalid_input', { issues: [{ param: 'Authorization', kind: 'missing', expected: 'Authorization header is required' }] })
-      const dot = bearer.indexOf('.')
-      if (dot < 0) throw new AppError('invalid_token', { internal: 'access token without a client id' })
-      const clientId = bearer.slice(dot + 1)
-      const profile = await redeemAccessToken(deps, bearer.slice(0, dot), async (connectionId) => {
-        const conn = await legacyClientOf(deps, connectionId, c.var.legacy.appId)
-        if (!conn) return 'unknown'
-        return conn.clientId === clientId ? true : 'burn'
-      })
+      const { profile, clientId } = await redeemLegacyAccessToken(c.var.deps, c.var.legacy.appId, bearer)
       const info = toStUserInfo(profile, clientId)
       return c.json({ claims: info.claims, id: info.sub, email: info.email, aud: info.aud }, 200, { ...JSON_UTF8, 'Cache-Control': 'no-store' })
     })

@@ -4,23 +4,16 @@ import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
 import type { Scope } from '../../domain/saml-connection'
 import { authenticateKey } from '../../services/api-keys'
-import {
-  buildConnectionSpMetadata,
-  completeSignIn,
-  exchangeClientCode,
-  findClientByIssuer,
-  findTenantClient,
-  isInScope,
-  loadUsableClient,
-  readUnverifiedResponse,
-  startSignIn,
-} from '../../services/sso'
+import { startLogin } from '../../services/login'
+import { signIn } from '../../services/sign-in'
+import { connectionSpMetadata } from '../../services/sp-metadata'
+import { activeClientOfScope, clientForSpMetadata, exchangeClientCode, supertokensCallbackContext } from '../../services/supertokens-sign-in'
 import { toAppError } from '../to-app-error'
 import { presentedApiKey, supertokensScope, type StEnv } from './auth'
 import { supertokensJsonBody } from './body'
 import { checkCdiVersion } from './cdi-version'
 import { renderSupertokensError, supertokensText } from './errors'
-import { pickIdpInitiatedAcsUrl } from './idp-initiated-acs'
+import { loginLimit } from './rate-limits'
 import { parseSupertokensPath } from './paths'
 import {
   StCallbackBody,
@@ -40,7 +33,7 @@ const loginRoute = createRoute({
   method: 'post', path: '/recipe/saml/login', operationId: 'SupertokensSamlLogin', tags, security,
   summary: 'Start an SP-initiated login: the IdP URL carrying a new AuthnRequest',
   request: bodyOf(StLoginBody),
-  responses: { 200: json(StLoginResponse, 'The IdP redirect, or INVALID_CLIENT_ERROR'), ...textErrors(400, 401, 404) },
+  responses: { 200: json(StLoginResponse, 'The IdP redirect, or INVALID_CLIENT_ERROR'), ...textErrors(400, 401, 404, 429) },
 })
 const callbackRoute = createRoute({
   method: 'post', path: '/recipe/saml/callback', operationId: 'SupertokensSamlCallback', tags, security,
@@ -104,28 +97,22 @@ export function supertokensLoginApi() {
   })
   app.use('/recipe/*', scopeOnce)
   app.on('POST', POST_PATHS, supertokensJsonBody)
+  app.on('POST', loginRoute.path, loginLimit)
 
   app
     .openapi(loginRoute, async (c) => {
       const b = c.req.valid('json')
-      const connection = await loadUsableClient(c.var.deps, c.var.scope, b.clientId)
-      const started = await startSignIn(c.var.deps, { connection, redirectUri: b.redirectURI, state: b.state ?? null, origin: c.var.origin, acsUrl: b.acsURL })
+      const connection = await activeClientOfScope(c.var.deps, c.var.scope, b.clientId)
+      const started = await startLogin(c.var.deps, { connection, redirectUri: b.redirectURI, state: b.state ?? null, origin: c.var.origin, acsUrl: b.acsURL })
       return c.json({ status: 'OK' as const, ssoRedirectURI: started.redirectUrl }, 200, JSON_UTF8)
     })
     .openapi(callbackRoute, async (c) => {
       const { deps, scope, origin } = c.var
       const b = c.req.valid('json')
-      const unverified = readUnverifiedResponse(b.samlResponse, 'samlResponse')
-      const done = await completeSignIn(deps, {
-        connectionId: null,
-        samlResponse: b.samlResponse,
-        relayState: b.relayState || null,
-        origin,
-        strictRelayState: true,
-        ownsConnection: (conn) => isInScope(conn, scope),
-        resolveIdpInitiated: () => findClientByIssuer(deps, scope, unverified.issuer),
-        idpInitiatedAcsUrl: (conn) => pickIdpInitiatedAcsUrl(unverified.recipients, conn, scope.tenantId),
+      const ctx = await supertokensCallbackContext(deps, {
+        scope, samlResponse: b.samlResponse, relayState: b.relayState || null, origin, param: 'samlResponse', endpoint: 'core',
       })
+      const done = await signIn(deps, ctx, b.samlResponse)
       return c.json({ status: 'OK' as const, redirectURI: done.redirectUrl }, 200, JSON_UTF8)
     })
     .openapi(userRoute, async (c) => {
@@ -135,8 +122,8 @@ export function supertokensLoginApi() {
     })
     .openapi(spMetadataRoute, async (c) => {
       const { clientId, instanceId } = c.req.valid('query')
-      const conn = await findTenantClient(c.var.deps, await spMetadataScope(c, instanceId), clientId ?? null)
-      const xml = await buildConnectionSpMetadata(c.var.deps, c.var.origin, conn)
+      const conn = await clientForSpMetadata(c.var.deps, await spMetadataScope(c, instanceId), clientId ?? null)
+      const xml = await connectionSpMetadata(c.var.deps, c.var.origin, conn)
       return c.body(xml, 200, { 'Content-Type': 'text/xml; charset=UTF-8', 'Cache-Control': 'public, max-age=300' })
     })
 

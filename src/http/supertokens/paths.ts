@@ -4,8 +4,9 @@
  * App and tenant ids are 1-64 characters of `[a-z0-9-]`.
  */
 
-export const DEFAULT_APP_ID = 'public'
-export const DEFAULT_TENANT_ID = 'public'
+import { DEFAULT_APP_ID, DEFAULT_TENANT_ID } from '../../domain/saml-connection'
+
+export { DEFAULT_APP_ID, DEFAULT_TENANT_ID }
 
 /** Segments the core never reads as a tenant id, because core APIs start with them. */
 const RESERVED_TENANT_IDS = new Set(['recipe', 'config', 'users', 'hello', 'apiversion'])

@@ -1,39 +1,50 @@
-import { PendingCodeSchema, type PendingCode } from '../kv/request-state'
+import { LoginRequestSchema, PendingCodeSchema, type LoginRequest, type PendingCode } from '../../domain/sign-in-state'
+import type { SignInStateRepository } from '../types'
 
-/**
- * Single-use bookkeeping that needs a UNIQUE key, which KV cannot give, and the pending codes
- * themselves, which must be readable from any region at once.
- */
-export function d1SsoState(db: D1Database) {
+const parsePayload = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, raw: string): T | null => {
+  const parsed = schema.safeParse(JSON.parse(raw))
+  return parsed.success ? parsed.data : null
+}
+
+export function d1SsoState(db: D1Database): SignInStateRepository {
   return {
-    /**
-     * True the first time an assertion id is seen for a connection, and then the sign-in's code is
-     * stored in the same transaction; false on replay, and no code is stored.
-     */
-    async reserveAssertionWithCode(connectionId: string, assertionId: string, expiresAt: number, codeHash: string, pending: PendingCode): Promise<boolean> {
-      const [reserved] = await db.batch([
-        db
-          .prepare('INSERT INTO saml_assertion_ids (connection_id, assertion_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-          .bind(connectionId, assertionId.slice(0, 256), expiresAt),
-        // changes() is the row count of the statement just above, in the same transaction.
-        db.prepare('INSERT INTO pending_codes (code_hash, payload, expires_at) SELECT ?, ?, ? WHERE changes() = 1').bind(codeHash, JSON.stringify(pending), pending.expiresAt),
-      ])
-      return (reserved?.meta.changes ?? 0) > 0
+    async putLoginRequest(relayStateHash: string, r: LoginRequest) {
+      await db
+        .prepare('INSERT INTO login_requests (relay_state_hash, connection_id, payload, expires_at) VALUES (?, ?, ?, ?)')
+        .bind(relayStateHash, r.connectionId, JSON.stringify(r), r.expiresAt)
+        .run()
+    },
+    async findLoginRequest(relayStateHash: string, now: number) {
+      const row = await db.prepare('SELECT payload FROM login_requests WHERE relay_state_hash = ? AND expires_at > ?').bind(relayStateHash, now).first<{ payload: string }>()
+      return row ? parsePayload<LoginRequest>(LoginRequestSchema, row.payload) : null
+    },
+    async commitSignIn(p) {
+      // changes() is the row count of the statement just before, in the same transaction: each step
+      // runs only if the one before it did, and the batch is one transaction, so a failure anywhere
+      // leaves the assertion unused and the login request usable.
+      const reserve = db
+        .prepare('INSERT INTO saml_assertion_ids (connection_id, assertion_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+        .bind(p.connectionId, p.assertionId.slice(0, 256), p.assertionExpiresAt)
+      const useLogin = p.loginRequest
+        ? [db.prepare('DELETE FROM login_requests WHERE relay_state_hash = ? AND connection_id = ? AND expires_at > ? AND changes() = 1').bind(p.loginRequest.relayStateHash, p.connectionId, p.now)]
+        : []
+      const storeCode = db
+        .prepare('INSERT INTO pending_codes (code_hash, payload, expires_at) SELECT ?, ?, ? WHERE changes() = 1')
+        .bind(p.codeHash, JSON.stringify(p.pending), p.pending.expiresAt)
+      const [reserved, used] = await db.batch([reserve, ...useLogin, storeCode])
+      if ((reserved?.meta.changes ?? 0) === 0) return 'replayed'
+      // A second verified response for the same login, raced past the read: the first one won.
+      if (p.loginRequest && (used?.meta.changes ?? 0) === 0) return 'login_request_used'
+      return 'ok'
     },
     async putPendingCode(codeHash: string, p: PendingCode) {
       await db.prepare('INSERT INTO pending_codes (code_hash, payload, expires_at) VALUES (?, ?, ?)').bind(codeHash, JSON.stringify(p), p.expiresAt).run()
     },
-    async getPendingCode(codeHash: string, now: number): Promise<PendingCode | null> {
+    async getPendingCode(codeHash: string, now: number) {
       const row = await db.prepare('SELECT payload FROM pending_codes WHERE code_hash = ? AND expires_at > ?').bind(codeHash, now).first<{ payload: string }>()
-      if (!row) return null
-      const parsed = PendingCodeSchema.safeParse(JSON.parse(row.payload))
-      return parsed.success ? parsed.data : null
+      return row ? parsePayload<PendingCode>(PendingCodeSchema, row.payload) : null
     },
-    /**
-     * True for the one caller that consumes a code; every later caller gets false. The payload is
-     * dropped in the same batch, so a used code's profile does not outlive its use.
-     */
-    async consumeCode(codeHash: string, now: number, expiresAt: number): Promise<boolean> {
+    async consumeCode(codeHash: string, now: number, expiresAt: number) {
       const [consumed] = await db.batch([
         db.prepare('INSERT INTO consumed_codes (code_hash, consumed_at, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').bind(codeHash, now, expiresAt),
         db.prepare('DELETE FROM pending_codes WHERE code_hash = ?').bind(codeHash),
@@ -45,8 +56,8 @@ export function d1SsoState(db: D1Database) {
         db.prepare('DELETE FROM saml_assertion_ids WHERE expires_at < ?').bind(now),
         db.prepare('DELETE FROM consumed_codes WHERE expires_at < ?').bind(now),
         db.prepare('DELETE FROM pending_codes WHERE expires_at < ?').bind(now),
+        db.prepare('DELETE FROM login_requests WHERE expires_at < ?').bind(now),
       ])
     },
   }
 }
-export type SsoStateRepository = ReturnType<typeof d1SsoState>

@@ -1,0 +1,121 @@
+import { emailDomainAllowed } from '../domain/email-domain'
+import { AppError } from '../domain/errors'
+import type { SamlConnection } from '../domain/saml-connection'
+import type { LoginRequest } from '../domain/sign-in-state'
+import { spUrls } from '../domain/sp-urls'
+import { findSameUrl } from '../domain/urls'
+import { verifySamlResponse, type VerifiedAssertion } from '../saml'
+import { newPendingCode, putCodeEdgeCopy } from './codes'
+import type { Deps } from './deps'
+import { mapProfile, type SignInProfile } from './profile'
+
+/**
+ * Everything an ACS path resolved before the response is trusted: the connection to verify against,
+ * the login this response answers (null: IdP-initiated), and the ACS URL the response must name.
+ * Each API style builds it its own way (services/sign-in-context.ts); the pipeline below is one.
+ */
+export interface SignInContext {
+  connection: SamlConnection
+  login: { request: LoginRequest; relayStateHash: string } | null
+  /** Recipient (and Destination, when present) must equal it. */
+  acsUrl: string
+  /** IdP-initiated: the RelayState the IdP sent, which may name one of the connection's redirect URIs. */
+  relayState: string | null
+  origin: string
+}
+
+export interface CompletedSignIn {
+  connection: SamlConnection
+  profile: SignInProfile
+  /** Where to send the browser: the redirect URI with the one-time `code` (and `state`). */
+  redirectUrl: string
+}
+
+const rejected = (reason: string, more: Record<string, unknown> = {}) => new AppError('saml_response_rejected', { internal: { reason, ...more } })
+
+/** Step 1: the signature, issuer, audience, recipient, time window and InResponseTo. */
+async function verify(deps: Deps, ctx: SignInContext, samlResponse: string, now: number): Promise<VerifiedAssertion> {
+  const conn = ctx.connection
+  const verified = await verifySamlResponse(
+    { samlResponseBase64: samlResponse },
+    {
+      idpEntityId: conn.idpEntityId ?? '',
+      certificates: conn.idpCertificates.map((c) => c.certificate),
+      spEntityId: spUrls(ctx.origin, conn.id).spEntityId,
+      acsUrl: ctx.acsUrl,
+      allowSha1: conn.allowSha1,
+      expectedInResponseTo: ctx.login?.request.requestId ?? null,
+      allowIdpInitiated: conn.allowIdpInitiated,
+    },
+    now,
+  )
+  if (!verified.ok) throw new AppError('saml_response_rejected', { internal: verified.failure })
+  return verified.value
+}
+
+/**
+ * Step 2: the email the profile will carry must be in one of the connection's domains, so one
+ * customer's IdP cannot sign in users of another. A connection without domains, or a response
+ * without an email, passes; a NameID that is not used as the email is an identifier, not checked.
+ */
+function checkEmailDomain(conn: SamlConnection, profile: SignInProfile): void {
+  if (conn.domains.length === 0 || profile.emailAddress === null) return
+  if (!emailDomainAllowed(profile.emailAddress, conn.domains, conn.allowSubdomains)) throw rejected('email_domain_mismatch')
+}
+
+/** Where the browser goes: the login's redirect URI; IdP-initiated, the one RelayState names if registered, else the default. */
+function chooseRedirectUri(ctx: SignInContext): string {
+  const conn = ctx.connection
+  if (ctx.login) return ctx.login.request.redirectUri
+  const named = ctx.relayState ? (findSameUrl(conn.redirectUris, ctx.relayState) ?? null) : null
+  const uri = named ?? conn.defaultRedirectUri ?? conn.redirectUris[0] ?? null
+  if (!uri) throw new AppError('invalid_client', { internal: 'no redirect URI configured' })
+  return uri
+}
+
+/**
+ * Steps 3 and 4, in one D1 batch: reserve the assertion id, use up the login request, store the
+ * code. A replay gets no code; of two verified responses for one login, one gets a code; and a
+ * failed write uses up nothing, so the browser may post again.
+ */
+async function issueCode(deps: Deps, ctx: SignInContext, a: VerifiedAssertion, profile: SignInProfile, redirectUri: string, now: number): Promise<string> {
+  const { code, codeHash, pending } = await newPendingCode(deps, ctx.connection, redirectUri, profile)
+  const outcome = await deps.signInState.commitSignIn({
+    connectionId: ctx.connection.id,
+    assertionId: a.assertionId,
+    assertionExpiresAt: Math.max(a.notOnOrAfter, now + 60_000),
+    loginRequest: ctx.login ? { relayStateHash: ctx.login.relayStateHash } : null,
+    codeHash,
+    pending,
+    now,
+  })
+  if (outcome === 'replayed') throw rejected('replayed', { assertionId: a.assertionId })
+  if (outcome === 'login_request_used') throw new AppError('invalid_relay_state', { internal: 'login already completed by another response' })
+  await putCodeEdgeCopy(deps, codeHash, pending)
+  return code
+}
+
+/** The ACS pipeline every sign-in path runs: verify, check the email domain, reserve and issue the code. */
+export async function signIn(deps: Deps, ctx: SignInContext, samlResponse: string): Promise<CompletedSignIn> {
+  const now = deps.clock()
+  const conn = ctx.connection
+  const a = await verify(deps, ctx, samlResponse, now)
+  const profile = mapProfile(
+    { connectionId: conn.id, organizationId: conn.organizationId, idpEntityId: a.issuer, nameId: a.nameId, nameIdFormat: a.nameIdFormat, sessionIndex: a.sessionIndex },
+    a.attributes,
+    conn.attributeMapping,
+  )
+  checkEmailDomain(conn, profile)
+  const redirectUri = chooseRedirectUri(ctx)
+  const code = await issueCode(deps, ctx, a, profile, redirectUri, now)
+  deps.log.info('saml_sign_in', { connection_id: conn.id, idp_initiated: !ctx.login })
+  return { connection: conn, profile, redirectUrl: withCode(redirectUri, code, ctx.login?.request.state ?? null) }
+}
+
+/** The redirect URI with `code` (and `state`) set in its own query; values are encoded once. */
+function withCode(redirectUri: string, code: string, state: string | null): string {
+  const url = new URL(redirectUri)
+  url.searchParams.set('code', code)
+  if (state !== null) url.searchParams.set('state', state)
+  return url.toString()
+}

@@ -4,6 +4,8 @@
 interface __BaseEnv_Env {
 	KV: KVNamespace;
 	DB: D1Database;
+	RATE_LIMIT_PER_CONNECTION: RateLimit;
+	RATE_LIMIT_PER_ADDRESS: RateLimit;
 	ENVIRONMENT: "production" | "development";
 }
 declare namespace Cloudflare {

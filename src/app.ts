@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { AppError } from './domain/errors'
 import { browserRoutes } from './http/browser/routes'
 import { renderBrowserError } from './http/browser/errors'
+import { browserAcsLimit, browserLoginLimit } from './http/browser/rate-limits'
 import { clerkRoutes } from './http/clerk/routes'
 import { devRoutes } from './http/dev/routes'
 import { docsRoutes } from './http/docs/routes'
@@ -27,6 +28,8 @@ export function createApp() {
 
   app.route('/', docsRoutes())
   app.route('/', devRoutes())
+  app.use('/v1/saml/login', browserLoginLimit)
+  app.use('/v1/saml/acs/:id', browserAcsLimit)
   app.route('/v1/saml', browserRoutes())
   app.route('/v1', clerkRoutes())
   // SuperTokens core style: /recipe/saml/..., /apiversion, under optional /appid-<app>/<tenant> prefixes.

@@ -30,6 +30,8 @@ export type AppErrorCode =
   | 'invalid_token'
   | 'idp_login_disallowed'
   | 'saml_response_rejected'
+  /** Too many sign-in requests for one connection or client address; see `http/middleware/rate-limit.ts`. */
+  | 'rate_limited'
   | 'internal'
 
 export interface AppErrorOptions {

@@ -20,5 +20,8 @@ it('builds the production bundle with a plain wrangler deploy --dry-run, with no
   expect(output).toMatch(/Total Upload: [\d.]+ KiB/)
   // wrangler lists the bindings it would upload: ENVIRONMENT is there, and it is production.
   expect(output).toMatch(/env\.ENVIRONMENT \("production"\)/)
+  // The sign-in rate limits (README, Configuration) ship with it.
+  expect(output).toMatch(/env\.RATE_LIMIT_PER_CONNECTION \(600 requests\/60s\)\s+Rate Limit/)
+  expect(output).toMatch(/env\.RATE_LIMIT_PER_ADDRESS \(120 requests\/60s\)\s+Rate Limit/)
   expect(output).not.toMatch(/development/)
 }, 120_000)

@@ -30,6 +30,8 @@ const RENDER: Record<AppErrorCode, (e: AppError) => Rendered> = {
   invalid_token: () => r(400, 'invalid_grant', 'The code is unknown, expired or already used.'),
   idp_login_disallowed: () => r(403, 'access_denied', 'This connection does not allow sign-in started at the identity provider.'),
   saml_response_rejected: () => r(400, 'invalid_saml_response', 'The SAML response could not be verified.'),
+  // RFC 6749 §4.1.2.1: the OAuth code for a server that cannot answer now.
+  rate_limited: () => r(429, 'temporarily_unavailable', 'Too many sign-in attempts. Try again in a minute.'),
   internal: () => r(500, 'server_error', 'Something went wrong on our side.'),
 }
 

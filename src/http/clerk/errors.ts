@@ -84,6 +84,7 @@ const RENDER = {
   invalid_token: () => one(400, 'authorization_code_invalid', 'Invalid code', 'The authorization code is unknown, expired or already used.'),
   idp_login_disallowed: () => one(403, 'saml_idp_initiated_disallowed', 'IdP-initiated sign-in is disabled', 'This connection does not allow IdP-initiated sign-in.'),
   saml_response_rejected: () => one(400, 'saml_response_invalid', 'Invalid SAML response', 'The SAML response could not be verified.'),
+  rate_limited: () => one(429, 'too_many_requests', 'Too many requests', 'Too many requests. Try again later.'),
   internal: () => one(500, 'internal_clerk_error', 'Oops, an unexpected error occurred', 'Oops, an unexpected error occurred'),
 } satisfies Record<AppErrorCode, (e: AppError) => Rendered>
 

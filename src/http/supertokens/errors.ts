@@ -55,6 +55,7 @@ const RENDER = {
   invalid_token: () => outcome('INVALID_TOKEN_ERROR'),
   idp_login_disallowed: () => outcome('IDP_LOGIN_DISALLOWED_ERROR'),
   saml_response_rejected: () => outcome('SAML_RESPONSE_VERIFICATION_FAILED_ERROR'),
+  rate_limited: () => text(429, 'Too many requests'),
   internal: () => text(500, 'Internal error'),
 } satisfies Record<AppErrorCode, (e: AppError) => Rendered>
 

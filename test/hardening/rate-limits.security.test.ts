@@ -57,21 +57,10 @@ async function untilRefused(limit: number, send: (i: number) => ReturnType<typeo
   return { allowed, refused: null }
 }
 
-/** The sign-in state stored for a connection's pending logins (D1 rows; KV entries where the store is still KV). */
+/** The sign-in state stored for a connection's pending logins. */
 async function pendingLogins(connectionId: string): Promise<number> {
-  const table = await env.DB.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'login_requests'").first()
-  if (table) {
-    const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM login_requests WHERE connection_id = ?').bind(connectionId).first<{ n: number }>()
-    return row?.n ?? 0
-  }
-  let count = 0
-  let cursor: string | undefined
-  do {
-    const page = await env.KV.list({ prefix: 'relay:', cursor })
-    for (const k of page.keys) if ((await env.KV.get<{ connectionId?: string }>(k.name, 'json'))?.connectionId === connectionId) count++
-    cursor = page.list_complete ? undefined : page.cursor
-  } while (cursor)
-  return count
+  const row = await env.DB.prepare('SELECT COUNT(*) AS n FROM login_requests WHERE connection_id = ?').bind(connectionId).first<{ n: number }>()
+  return row?.n ?? 0
 }
 
 function expectBrowserRefusal(a: Answer & { retryAfter: string | null } | null) {

@@ -123,7 +123,10 @@ describe('legacy endpoints over plain HTTP', () => {
     const tampered = toBase64(atob(signed).replace('>grace@acme.example<', '>mallory@acme.example<'))
     const refused = await postForm(callback, { SAMLResponse: tampered, RelayState: req.relayState })
     expect([refused.status, await refused.text()]).toEqual([400, 'SAML_RESPONSE_VERIFICATION_FAILED_ERROR\n'])
-    const reused = await postForm(callback, { SAMLResponse: signed, RelayState: req.relayState })
+    // The refused answer used nothing up: the genuine one finishes the login, once.
+    const genuine = await postForm(callback, { SAMLResponse: signed, RelayState: req.relayState })
+    expect(genuine.status).toBe(302)
+    const reused = await postForm(callback, { SAMLResponse: idpAnswer({ ...client, acsUrl: req.acsUrl, inResponseTo: req.requestId }), RelayState: req.relayState })
     expect([reused.status, await reused.text()]).toEqual([400, 'INVALID_RELAY_STATE_ERROR\n'])
 
     const again = readRedirect((await get(`${worker.origin}${LEGACY}/authorize?${query}`)).headers.get('location') ?? '')

@@ -1,3 +1,4 @@
+import { emailDomainOf, normalizeDomainName } from '../domain/email-domain'
 import { AppError } from '../domain/errors'
 import { newOpaqueToken, randomBase62 } from '../domain/ids'
 import type { SamlConnection } from '../domain/saml-connection'
@@ -62,7 +63,7 @@ export async function startLogin(
  * most specific domain wins when a subdomain-enabled parent also matches.
  */
 export async function connectionIdForEmail(deps: Deps, instanceId: string, email: string): Promise<string> {
-  const domain = (email.split('@').pop() ?? '').toLowerCase()
+  const domain = normalizeDomainName(emailDomainOf(email) ?? '') ?? ''
   const matches = (await deps.connections.findByEmailDomain(instanceId, domain)).filter((m) => m.active)
   matches.sort((a, b) => Number(b.domains.includes(domain)) - Number(a.domains.includes(domain)))
   const id = matches[0]?.id

@@ -7,6 +7,12 @@ import { checkCdiVersion } from './cdi-version'
 import { parseSupertokensPath } from './paths'
 
 /** The SuperTokens sub-app's context: the root's variables plus the (instance, app, tenant) in use. */
+/** The legacy endpoints' context: the app from the path, and the instance of an api key if one was sent. */
+export interface LegacyEnv {
+  Bindings: AppEnv['Bindings']
+  Variables: AppEnv['Variables'] & { legacy: { appId: string; keyInstanceId: string | null } }
+}
+
 export interface StEnv {
   Bindings: AppEnv['Bindings']
   Variables: AppEnv['Variables'] & { scope: Scope }

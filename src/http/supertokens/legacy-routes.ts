@@ -8,9 +8,8 @@ import { signIn } from '../../services/sign-in'
 import { redeemLegacyAccessToken, redeemLegacyCode } from '../../services/supertokens-legacy'
 import { activeClientOfScope, supertokensCallbackContext } from '../../services/supertokens-sign-in'
 import { autoPostPage } from '../browser/auto-post-form'
-import type { AppEnv } from '../env'
 import { toAppError } from '../to-app-error'
-import { presentedApiKey } from './auth'
+import { presentedApiKey, type LegacyEnv } from './auth'
 import { supertokensFormBody } from './body'
 import { checkCdiVersion } from './cdi-version'
 import { renderSupertokensError, supertokensText } from './errors'
@@ -26,12 +25,6 @@ import {
 } from './schemas'
 import { toStUserInfo } from './serialize'
 import { JSON_UTF8, json, logRefusal, textErrors, validationHook } from './route-parts'
-
-/** The legacy endpoints' context: the app from the path, and the instance of an api key if one was sent. */
-export interface LegacyEnv {
-  Bindings: AppEnv['Bindings']
-  Variables: AppEnv['Variables'] & { legacy: { appId: string; keyInstanceId: string | null } }
-}
 
 const LEGACY = '/recipe/saml/legacy'
 // An api key, or none (`{}`): a browser sent to authorize names the instance with instance_id instead.

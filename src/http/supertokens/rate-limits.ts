@@ -1,6 +1,5 @@
 import { DEFAULT_TENANT_ID } from './paths'
-import type { StEnv } from './auth'
-import type { LegacyEnv } from './legacy-routes'
+import type { LegacyEnv, StEnv } from './auth'
 import { clientAddressKey, rateLimit, rateLimitKey } from '../middleware/rate-limit'
 
 /** One counter per client, whichever endpoint starts its logins: the client id is unique only in its tenant. */

@@ -1,6 +1,4 @@
 import { deflateSync, inflateSync } from 'fflate'
-import { AppError } from '../domain/errors'
-import { isHttpUrl } from '../domain/urls'
 import { bytesToBase64 } from './certificate'
 import { attributeValue, childElements, parseXmlTree, textContent } from './c14n'
 import { SAML_ASSERTION_NS } from './conditions'
@@ -36,11 +34,8 @@ export function buildAuthnRequest(r: AuthnRequestInput): string {
 /**
  * The HTTP-Redirect binding (SAML Bindings §3.4.4): raw DEFLATE, base64, URL-encoded, and when a
  * key is given, an RSA-SHA256 signature over `SAMLRequest=…&RelayState=…&SigAlg=…`.
- * An SSO URL outside the URL rule (domain/urls.ts) is `invalid_client`: writes refuse one, but a row
- * stored before they did must not become a `javascript:` Location, a split header or a 500.
  */
 export async function encodeRedirect(ssoUrl: string, xml: string, relayState: string, signingKey: CryptoKey | null): Promise<string> {
-  if (!isHttpUrl(ssoUrl)) throw new AppError('invalid_client', { internal: 'stored IdP SSO URL breaks the URL rule' })
   const samlRequest = bytesToBase64(deflateSync(new TextEncoder().encode(xml)))
   let query = `SAMLRequest=${encodeURIComponent(samlRequest)}&RelayState=${encodeURIComponent(relayState)}`
   if (signingKey) {

@@ -4,6 +4,7 @@ import { newOpaqueToken, randomBase62 } from '../domain/ids'
 import type { SamlConnection } from '../domain/saml-connection'
 import { sha256Hex } from '../domain/secrets'
 import { spUrls } from '../domain/sp-urls'
+import { isHttpUrl } from '../domain/urls'
 import { findSameUrl } from '../domain/urls'
 import { AUTHN_REQUEST_TTL_MS, buildAuthnRequest, encodePost, encodeRedirect } from '../saml'
 import type { Deps } from './deps'
@@ -36,6 +37,9 @@ export async function startLogin(
   const conn = p.connection
   checkRedirectUri(conn, p.redirectUri)
   if (!conn.idpSsoUrl) throw new AppError('invalid_client', { internal: 'no SSO URL' })
+  // Writes refuse an SSO URL outside the URL rule, but a row stored before they did must not become
+  // a `javascript:` Location, a split header or a 500; the auto-post page checks its target too.
+  if (!isHttpUrl(conn.idpSsoUrl)) throw new AppError('invalid_client', { internal: 'stored IdP SSO URL breaks the URL rule' })
   const sp = spUrls(p.origin, conn.id)
   const acsUrl = p.acsUrl ?? sp.acsUrl
   const now = deps.clock()

@@ -21,6 +21,8 @@ const PRIVATE_NAME = /(^|\.)(localhost|local|internal|lan|home\.arpa)$/
 // fixed bits we can read (Teredo's is obfuscated, local-use NAT64 picks its own layout): refused whole.
 const UNREADABLE_IPV4_TUNNELS = new Set(['teredo'])
 const LOCAL_NAT64 = ipaddr.IPv6.parseCIDR('64:ff9b:1::/48')
+// Global unicast; ipaddr.js names the special blocks inside it (documentation, ORCHID, ...).
+const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3')
 
 const ipv4From = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff])
 
@@ -45,8 +47,7 @@ function publicIpv6(a: ipaddr.IPv6): boolean {
   if (a.match(LOCAL_NAT64) || UNREADABLE_IPV4_TUNNELS.has(a.range())) return false
   const v4 = embeddedIpv4(a)
   if (v4) return publicIpv4(v4)
-  // Global unicast is 2000::/3; ipaddr.js names the special blocks inside it (documentation, ORCHID, ...).
-  return a.range() === 'unicast' && a.match(ipaddr.IPv6.parseCIDR('2000::/3'))
+  return a.range() === 'unicast' && a.match(GLOBAL_UNICAST)
 }
 
 /**

@@ -1,4 +1,5 @@
-import { emailDomainOf, normalizeDomainName } from '../../domain/email-domain'
+import { emailDomainOf } from '../../domain/email-domain'
+import { normalizeDomain } from '../../domain/fields'
 import type { AppEnv } from '../env'
 import { perAddress, rateLimit, rateLimitKey } from '../middleware/rate-limit'
 
@@ -14,7 +15,7 @@ export const browserLoginLimit = rateLimit<AppEnv>(perAddress(), {
     const instanceId = c.req.query('instance_id')
     const domain = emailDomainOf(c.req.query('email') ?? '')
     if (!instanceId || !domain) return null
-    return rateLimitKey('login-email', instanceId, normalizeDomainName(domain) ?? domain.toLowerCase())
+    return rateLimitKey('login-email', instanceId, normalizeDomain(domain))
   },
 })
 

@@ -1,7 +1,8 @@
+import type { z } from 'zod'
 import { LoginRequestSchema, PendingCodeSchema, type LoginRequest, type PendingCode } from '../../domain/sign-in-state'
 import type { SignInStateRepository } from '../types'
 
-const parsePayload = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, raw: string): T | null => {
+const parsePayload = <T>(schema: z.ZodType<T>, raw: string): T | null => {
   const parsed = schema.safeParse(JSON.parse(raw))
   return parsed.success ? parsed.data : null
 }
@@ -16,7 +17,7 @@ export function d1SsoState(db: D1Database): SignInStateRepository {
     },
     async findLoginRequest(relayStateHash: string, now: number) {
       const row = await db.prepare('SELECT payload FROM login_requests WHERE relay_state_hash = ? AND expires_at > ?').bind(relayStateHash, now).first<{ payload: string }>()
-      return row ? parsePayload<LoginRequest>(LoginRequestSchema, row.payload) : null
+      return row ? parsePayload(LoginRequestSchema, row.payload) : null
     },
     async commitSignIn(p) {
       // changes() is the row count of the statement just before, in the same transaction: each step
@@ -42,7 +43,7 @@ export function d1SsoState(db: D1Database): SignInStateRepository {
     },
     async getPendingCode(codeHash: string, now: number) {
       const row = await db.prepare('SELECT payload FROM pending_codes WHERE code_hash = ? AND expires_at > ?').bind(codeHash, now).first<{ payload: string }>()
-      return row ? parsePayload<PendingCode>(PendingCodeSchema, row.payload) : null
+      return row ? parsePayload(PendingCodeSchema, row.payload) : null
     },
     async consumeCode(codeHash: string, now: number, expiresAt: number) {
       const [consumed] = await db.batch([

@@ -1,5 +1,5 @@
 import { createApp } from './app'
-import { buildDeps } from './http/deps'
+import { buildDeps } from './wiring/deps'
 import { drainEdgeSyncs } from './services/edge-sync'
 
 const app = createApp()

@@ -1,5 +1,5 @@
 import type { Deps } from '../services/deps'
-import type { Secrets } from './deps'
+import type { Secrets } from '../wiring/deps'
 
 /** What an authenticated management request may touch. */
 export interface Principal {

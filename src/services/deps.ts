@@ -12,7 +12,7 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void
 }
 
-/** What services need from the outside world; built per request in `http/deps.ts`. */
+/** What services need from the outside world; built per request (and per cron run) in `wiring/deps.ts`. */
 export interface Deps {
   connections: ConnectionRepository
   apiKeys: ApiKeyRepository

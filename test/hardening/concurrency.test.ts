@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { AppError } from '../../src/domain/errors'
-import { buildDeps } from '../../src/http/deps'
+import { buildDeps } from '../../src/wiring/deps'
 import { drainEdgeSyncs, loadConnectionAtEdge } from '../../src/services/edge-sync'
 import { createConnection, deleteConnection, updateConnection } from '../../src/services/saml-connections'
 import { upsertClient } from '../../src/services/supertokens-clients'

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { buildDeps } from '../../src/http/deps'
+import { buildDeps } from '../../src/wiring/deps'
 import type { Deps } from '../../src/services/deps'
 import { drainEdgeSyncs, loadConnectionAtEdge } from '../../src/services/edge-sync'
 import { createConnection, deleteConnection, getConnection, updateConnection } from '../../src/services/saml-connections'

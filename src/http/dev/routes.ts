@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
-import { isDevelopment } from '../deps'
+import { isDevelopment } from '../../wiring/deps'
 import type { AppEnv } from '../env'
 import { renderBrowserError } from '../browser/errors'
 import { toAppError } from '../to-app-error'

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory'
 import { randomBase62 } from '../../domain/ids'
-import { buildDeps } from '../deps'
+import { buildDeps } from '../../wiring/deps'
 import type { AppEnv } from '../env'
 
 /**

@@ -36,7 +36,7 @@ function spKeysFrom(env: Env & Secrets): () => Promise<SpKeys | null> {
 
 export const isDevelopment = (env: Env): boolean => env.ENVIRONMENT === 'development'
 
-/** Wires real implementations together; the only place besides `app.ts` that does. */
+/** Wires real implementations together; used by `fetch` (per request) and `scheduled`, and later `queue`. */
 export function buildDeps(env: Env & Secrets, requestId: string): Deps {
   const development = isDevelopment(env)
   return {

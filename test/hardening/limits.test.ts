@@ -77,7 +77,7 @@ function chunkedBody(prefix: string, chunks: number): ReadableStream<Uint8Array>
 const loggedReason = () =>
   logs
     .take()
-    .filter((l) => l.event === 'browser_error')
+    .filter((l) => l.event === 'refusal')
     .map((l) => (l.reason ? JSON.parse(String(l.reason)).reason : l.code))
     .pop()
 

@@ -37,7 +37,6 @@ const RENDER: Record<AppErrorCode, (e: AppError) => Rendered> = {
 
 export function renderBrowserError(c: Context<AppEnv>, e: AppError): Response {
   const { status, error, description } = RENDER[e.code](e)
-  c.var.deps?.log.warn('browser_error', { code: e.code, reason: e.opts.internal === undefined ? undefined : JSON.stringify(e.opts.internal) })
   const wantsJson = (c.req.header('accept') ?? '').includes('application/json') || c.req.path.endsWith('/token')
   if (wantsJson) return c.json({ error, error_description: description, request_id: c.var.requestId }, status)
   return c.html(

@@ -8,8 +8,6 @@ import { signIn } from '../../services/sign-in'
 import { activeConnectionAtEdge, connectionAcsContext } from '../../services/sign-in-context'
 import { connectionSpMetadata } from '../../services/sp-metadata'
 import type { AppEnv } from '../env'
-import { toAppError } from '../to-app-error'
-import { renderBrowserError } from './errors'
 import { autoPostPage } from './auto-post-form'
 import { readFields } from './form-body'
 import { toProfileJson } from './profile-json'
@@ -22,7 +20,6 @@ const param = (v: string | undefined, name: string, maxLength = 4096): string =>
 /** The endpoints IdPs and browsers call: SP metadata, login start, ACS, and the code exchange. */
 export function browserRoutes() {
   const app = new Hono<AppEnv>()
-  app.onError((e, c) => renderBrowserError(c, toAppError(e, c.var.deps?.log)))
 
   app.get('/metadata/:file', async (c) => {
     const id = c.req.param('file').replace(/\.xml$/, '')
@@ -65,7 +62,5 @@ export function browserRoutes() {
     const profile = await exchangeCodeWithCredentials(c.var.deps, code, { bearer, clientSecret: fields.client_secret || null })
     return c.json(toProfileJson(profile), 200)
   })
-
-  app.notFound((c) => renderBrowserError(c, new AppError('not_found')))
   return app
 }

@@ -4,10 +4,8 @@ import { SAML_CONNECTION_ID } from '../../domain/ids'
 import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/saml-connections'
 import type { AppEnv } from '../env'
 import { jsonBody } from '../middleware/json-body'
-import { toAppError } from '../to-app-error'
 import { throwOnInvalid } from '../validation-hook'
 import { clerkAuth } from './auth'
-import { renderClerkError } from './errors'
 import {
   ClerkConnectionParams,
   ClerkCreateConnectionBody,
@@ -66,7 +64,6 @@ function connectionId(id: string): string {
 /** The Clerk-style Backend API, mounted at `/v1`. */
 export function clerkRoutes() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
-  app.onError((e, c) => renderClerkError(c, toAppError(e, c.var.deps?.log)))
   app.use('/saml_connections', clerkAuth, jsonBody)
   app.use('/saml_connections/*', clerkAuth, jsonBody)
 

@@ -3,8 +3,6 @@ import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
 import { isDevelopment } from '../../wiring/deps'
 import type { AppEnv } from '../env'
-import { renderBrowserError } from '../browser/errors'
-import { toAppError } from '../to-app-error'
 import { adminRoutes } from './admin'
 import { devIdpRoutes } from './idp'
 
@@ -17,7 +15,6 @@ const developmentOnly = createMiddleware<AppEnv>(async (c, next) => {
 /** Development-only pages: the admin page at `/`, its callback, and the development IdP. */
 export function devRoutes() {
   const app = new Hono<AppEnv>()
-  app.onError((e, c) => renderBrowserError(c, toAppError(e, c.var.deps?.log)))
   app.use('/', developmentOnly)
   app.use('/dev/*', developmentOnly)
   app.route('/dev/idp', devIdpRoutes())

@@ -4,7 +4,7 @@ import type { Scope } from '../../domain/saml-connection'
 import { authenticateKey } from '../../services/api-keys'
 import type { AppEnv } from '../env'
 import { checkCdiVersion } from './cdi-version'
-import { parseSupertokensPath } from './paths'
+import { isLegacyPath, parseSupertokensPath } from './paths'
 
 /** The SuperTokens sub-app's context: the root's variables plus the (instance, app, tenant) in use. */
 /** The legacy endpoints' context: the app from the path, and the instance of an api key if one was sent. */
@@ -29,9 +29,6 @@ export function presentedApiKey(headers: { header(name: string): string | undefi
   if (authorization === undefined) return null
   return (/^bearer /i.test(authorization) ? authorization.slice('bearer '.length) : authorization).trim()
 }
-
-/** The legacy OAuth-style endpoints resolve their own scope: some of them take no key. */
-const isLegacyPath = (path: string) => /\/recipe\/saml\/legacy\//.test(path)
 
 /**
  * Resolves the scope of a SuperTokens core request in the core's order: path, API key, then

@@ -8,11 +8,10 @@ import { signIn } from '../../services/sign-in'
 import { redeemLegacyAccessToken, redeemLegacyCode } from '../../services/supertokens-legacy'
 import { activeClientOfScope, supertokensCallbackContext } from '../../services/supertokens-sign-in'
 import { autoPostPage } from '../browser/auto-post-form'
-import { toAppError } from '../to-app-error'
 import { presentedApiKey, type LegacyEnv } from './auth'
 import { supertokensFormBody } from './body'
 import { checkCdiVersion } from './cdi-version'
-import { renderSupertokensError, supertokensText } from './errors'
+import { supertokensText } from './errors'
 import { legacyAuthorizeLimit, legacyCallbackLimit } from './rate-limits'
 import { DEFAULT_TENANT_ID, parseSupertokensPath } from './paths'
 import {
@@ -24,7 +23,7 @@ import {
   StLegacyUserInfo,
 } from './schemas'
 import { toStUserInfo } from './serialize'
-import { JSON_UTF8, json, logRefusal, textErrors, validationHook } from './route-parts'
+import { JSON_UTF8, json, textErrors, validationHook } from './route-parts'
 
 const LEGACY = '/recipe/saml/legacy'
 // An api key, or none (`{}`): a browser sent to authorize names the instance with instance_id instead.
@@ -100,12 +99,6 @@ const legacyContext = createMiddleware<LegacyEnv>(async (c, next) => {
  */
 export function supertokensLegacyApi() {
   const app = new OpenAPIHono<LegacyEnv>({ defaultHook: validationHook<LegacyEnv>() })
-  app.onError((e, c) => {
-    const err = toAppError(e, c.var.deps?.log)
-    logRefusal(c, err)
-    // Authorize answers like the JSON APIs; the others send outcomes as 400 text, as the core does.
-    return renderSupertokensError(c, err, c.req.path.endsWith('/authorize') ? 'core' : 'form')
-  })
   app.use(`${LEGACY}/*`, legacyContext)
   app.use(authorizeRoute.path, legacyAuthorizeLimit)
   app.on('POST', callbackRoute.path, legacyCallbackLimit)

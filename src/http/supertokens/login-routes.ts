@@ -8,11 +8,10 @@ import { startLogin } from '../../services/login'
 import { signIn } from '../../services/sign-in'
 import { connectionSpMetadata } from '../../services/sp-metadata'
 import { activeClientOfScope, clientForSpMetadata, exchangeClientCode, supertokensCallbackContext } from '../../services/supertokens-sign-in'
-import { toAppError } from '../to-app-error'
 import { presentedApiKey, supertokensScope, type StEnv } from './auth'
 import { supertokensJsonBody } from './body'
 import { checkCdiVersion } from './cdi-version'
-import { renderSupertokensError, supertokensText } from './errors'
+import { supertokensText } from './errors'
 import { loginLimit } from './rate-limits'
 import { parseSupertokensPath } from './paths'
 import {
@@ -25,7 +24,7 @@ import {
   StUserResponse,
 } from './schemas'
 import { toStUserInfo } from './serialize'
-import { bodyOf, JSON_UTF8, json, logRefusal, security, textErrors, validationHook } from './route-parts'
+import { bodyOf, JSON_UTF8, json, security, textErrors, validationHook } from './route-parts'
 
 const tags = ['SuperTokens: SAML login']
 
@@ -90,11 +89,6 @@ async function spMetadataScope(c: Context<StEnv>, instanceId: string | undefined
  */
 export function supertokensLoginApi() {
   const app = new OpenAPIHono<StEnv>({ defaultHook: validationHook<StEnv>() })
-  app.onError((e, c) => {
-    const err = toAppError(e, c.var.deps?.log)
-    logRefusal(c, err)
-    return renderSupertokensError(c, err)
-  })
   app.use('/recipe/*', scopeOnce)
   app.on('POST', POST_PATHS, supertokensJsonBody)
   app.on('POST', loginRoute.path, loginLimit)

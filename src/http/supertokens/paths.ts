@@ -35,3 +35,9 @@ export function parseSupertokensPath(path: string): PathScope | null {
  */
 export const isSupertokensPath = (path: string): boolean =>
   parseSupertokensPath(path) !== null || /^(?:\/[^/]*){0,2}\/recipe\//i.test(path)
+
+/** The SP metadata of a client, under the same prefixes (it is not under `/recipe/`). */
+export const isSupertokensSpMetadataPath = (path: string): boolean => /^(?:\/[^/]*){0,2}\/\.well-known\/sp-metadata$/i.test(path)
+
+/** The legacy OAuth-style endpoints, which resolve their scope their own way. */
+export const isLegacyPath = (path: string): boolean => /\/recipe\/saml\/legacy\//.test(path)

@@ -1,6 +1,5 @@
 import type { Hook } from '@hono/zod-openapi'
-import type { Context, Env } from 'hono'
-import type { AppError } from '../../domain/errors'
+import type { Env } from 'hono'
 import { throwOnInvalid } from '../validation-hook'
 import { StTextErrorSchema } from './schemas'
 
@@ -14,9 +13,3 @@ export const JSON_UTF8 = { 'Content-Type': 'application/json; charset=UTF-8' }
 
 // The shared hook never reads the context, so it serves each sub-app's wider context as well.
 export const validationHook = <E extends Env>() => throwOnInvalid as unknown as Hook<unknown, E, string, unknown>
-
-/** Logs why a login-flow request was refused (the reason never goes on the wire). */
-export function logRefusal(c: Context, err: AppError): void {
-  if (err.code === 'internal') return
-  c.var.deps?.log.warn('supertokens_error', { code: err.code, reason: err.opts.internal === undefined ? undefined : JSON.stringify(err.opts.internal) })
-}

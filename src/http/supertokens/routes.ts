@@ -2,11 +2,10 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { Hono } from 'hono'
 import { AppError } from '../../domain/errors'
 import { listClients, removeClient, upsertClient } from '../../services/supertokens-clients'
-import { toAppError } from '../to-app-error'
 import { supertokensScope, type StEnv } from './auth'
 import { supertokensJsonBody } from './body'
 import { SUPPORTED_CDI_VERSIONS } from './cdi-version'
-import { renderSupertokensError, supertokensText } from './errors'
+import { supertokensText } from './errors'
 import { supertokensLegacyApi } from './legacy-routes'
 import { supertokensLoginApi } from './login-routes'
 import { DEFAULT_TENANT_ID } from './paths'
@@ -52,7 +51,6 @@ const apiVersionRoute = createRoute({
 /** The SuperTokens-core-style API at its canonical paths (`/recipe/saml/...`, `/apiversion`). */
 export function supertokensApi() {
   const app = new OpenAPIHono<StEnv>({ defaultHook: validationHook<StEnv>() })
-  app.onError((e, c) => renderSupertokensError(c, toAppError(e, c.var.deps?.log)))
   for (const path of ['/recipe/*', '/apiversion']) app.use(path, supertokensScope)
   // Bodies are read only where a route takes one, so a wrong method still gets its 405.
   app.on('PUT', upsertRoute.path, supertokensJsonBody)

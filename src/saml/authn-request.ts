@@ -1,13 +1,12 @@
 import { deflateSync, inflateSync } from 'fflate'
+import { RSA_SHA256 } from './algorithms'
 import { bytesToBase64 } from './certificate'
-import { attributeValue, childElements, parseXmlTree, textContent } from './c14n'
 import { SAML_ASSERTION_NS } from './conditions'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_SAML_RESPONSE_BYTES } from './limits'
 import { signEnvelopedXml } from './sign'
 import { escapeXml } from './xml-escape'
-
-export const SIG_ALG_RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'
+import { attributeValue, childElements, parseXmlTree, textContent } from './xml-tree'
 
 export interface AuthnRequestInput {
   id: string
@@ -39,7 +38,7 @@ export async function encodeRedirect(ssoUrl: string, xml: string, relayState: st
   const samlRequest = bytesToBase64(deflateSync(new TextEncoder().encode(xml)))
   let query = `SAMLRequest=${encodeURIComponent(samlRequest)}&RelayState=${encodeURIComponent(relayState)}`
   if (signingKey) {
-    query += `&SigAlg=${encodeURIComponent(SIG_ALG_RSA_SHA256)}`
+    query += `&SigAlg=${encodeURIComponent(RSA_SHA256)}`
     const sig = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', signingKey, new TextEncoder().encode(query))
     query += `&Signature=${encodeURIComponent(bytesToBase64(sig))}`
   }

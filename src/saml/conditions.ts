@@ -1,5 +1,5 @@
-import { attributeValue, childElements, textContent, type XmlElementNode } from './c14n'
 import { fail, ok, type Result, type SamlFailure } from './failures'
+import { attributeValue, childElements, textContent, type XmlElementNode } from './xml-tree'
 
 /**
  * The checks that bind a verified assertion to this SP, this moment and this request

@@ -3,10 +3,12 @@ import { normalizeHttpUrl } from '../domain/urls'
 import { parseCertificate, toBareBase64 } from './certificate'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_CERTIFICATES, MAX_METADATA_BYTES } from './limits'
-import { attr, child, children, childTexts, parseXml, type XmlElement } from './xml'
+import { attributeValue, childElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
 
 export const BINDING_REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect'
 export const BINDING_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'
+const MD_NS = 'urn:oasis:names:tc:SAML:2.0:metadata'
+const DS_NS = 'http://www.w3.org/2000/09/xmldsig#'
 
 /** What a connection needs from an IdP's metadata. */
 export interface IdpMetadata {
@@ -18,13 +20,14 @@ export interface IdpMetadata {
   certificates: IdpCertificate[]
 }
 
-/**
- * Every EntityDescriptor through any nesting of EntitiesDescriptor wrappers: document order within one
- * wrapper, but an EntitiesDescriptor's direct entities come before those of its nested wrappers (the
- * parsed tree does not keep the order between differently named siblings).
- */
-function entityDescriptors(el: XmlElement): XmlElement[] {
-  return [...children(el, 'EntityDescriptor'), ...children(el, 'EntitiesDescriptor').flatMap(entityDescriptors)]
+const md = (el: XmlElementNode, localName: string): XmlElementNode[] => childElements(el, MD_NS, localName)
+const isMd = (el: XmlElementNode, localName: string) => el.namespaceUri === MD_NS && el.localName === localName
+
+/** Every EntityDescriptor at or below `el` through any nesting of EntitiesDescriptor wrappers, in document order. */
+function entityDescriptors(el: XmlElementNode): XmlElementNode[] {
+  if (isMd(el, 'EntityDescriptor')) return [el]
+  if (!isMd(el, 'EntitiesDescriptor')) return []
+  return childElements(el).flatMap(entityDescriptors)
 }
 
 /**
@@ -35,36 +38,40 @@ function entityDescriptors(el: XmlElement): XmlElement[] {
  */
 export function parseIdpMetadata(xml: string): Result<IdpMetadata, SamlFailure> {
   // Blank lines before the XML declaration are not well-formed XML, but they are what a paste often has.
-  const parsed = parseXml(xml.trimStart(), MAX_METADATA_BYTES)
+  const parsed = parseXmlTree(xml.trimStart(), MAX_METADATA_BYTES)
   if (!parsed.ok) return parsed
   const entities = entityDescriptors(parsed.value)
   if (entities.length === 0) return fail({ reason: 'not_metadata', detail: 'no EntityDescriptor' })
-  const entity = entities.find((e) => children(e, 'IDPSSODescriptor').length > 0)
+  const entity = entities.find((e) => md(e, 'IDPSSODescriptor').length > 0)
   if (!entity) return fail({ reason: 'not_metadata', detail: 'no IDPSSODescriptor' })
 
-  const entityId = attr(entity, 'entityID')?.trim()
+  const entityId = attributeValue(entity, 'entityID')?.trim()
   if (!entityId) return fail({ reason: 'missing_entity_id' })
 
-  const roles = children(entity, 'IDPSSODescriptor')
-  const services = roles.flatMap((r) => children(r, 'SingleSignOnService'))
+  const roles = md(entity, 'IDPSSODescriptor')
+  const services = roles.flatMap((r) => md(r, 'SingleSignOnService'))
   // The schema requires at least one; with none this is not an IdP we could ever send anyone to.
   if (services.length === 0) return fail({ reason: 'missing_sso_url' })
-  const location = (s: XmlElement) => (attr(s, 'Location') ?? '').trim()
-  const listed = services.filter((s) => (attr(s, 'Binding') === BINDING_REDIRECT || attr(s, 'Binding') === BINDING_POST) && location(s))
+  const location = (s: XmlElementNode) => (attributeValue(s, 'Location') ?? '').trim()
+  const binding = (s: XmlElementNode) => attributeValue(s, 'Binding')
+  const listed = services.filter((s) => (binding(s) === BINDING_REDIRECT || binding(s) === BINDING_POST) && location(s))
   // A browser is sent to this URL (a Location header or a form's action), so a service whose Location
   // breaks the URL rule (`javascript:`, `data:`, CR/LF inside) is never used: the next one is, as for a
   // binding we do not speak; when every one breaks it, the metadata names no SSO URL we could use.
   const usable = listed.filter((s) => normalizeHttpUrl(location(s)) !== null)
   if (listed.length > 0 && usable.length === 0) return fail({ reason: 'invalid_sso_url' })
-  const redirect = usable.find((s) => attr(s, 'Binding') === BINDING_REDIRECT)
-  const post = usable.find((s) => attr(s, 'Binding') === BINDING_POST)
+  const redirect = usable.find((s) => binding(s) === BINDING_REDIRECT)
+  const post = usable.find((s) => binding(s) === BINDING_POST)
   const sso = redirect ?? post
 
   const certificates: IdpCertificate[] = []
-  for (const key of roles.flatMap((r) => children(r, 'KeyDescriptor'))) {
-    const use = attr(key, 'use')
+  for (const key of roles.flatMap((r) => md(r, 'KeyDescriptor'))) {
+    const use = attributeValue(key, 'use')
     if (use !== undefined && use !== 'signing') continue
-    const values = children(child(key, 'KeyInfo'), 'X509Data').flatMap((d) => childTexts(d, 'X509Certificate'))
+    const values = childElements(key, DS_NS, 'KeyInfo')
+      .slice(0, 1)
+      .flatMap((info) => childElements(info, DS_NS, 'X509Data'))
+      .flatMap((data) => childElements(data, DS_NS, 'X509Certificate').map(textContent))
     for (const value of values) {
       const bare = toBareBase64(value)
       if (!bare || certificates.some((c) => c.certificate === bare)) continue

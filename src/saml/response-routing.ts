@@ -1,8 +1,8 @@
-import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './c14n'
 import { SAML_ASSERTION_NS } from './conditions'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_SAML_RESPONSE_BYTES } from './limits'
 import { decodeSamlResponse, SAML_PROTOCOL_NS } from './response'
+import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
 
 /** What a Response says about where it comes from and goes to, read before anything is verified. */
 export interface UnverifiedResponse {

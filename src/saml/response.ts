@@ -1,4 +1,3 @@
-import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './c14n'
 import { base64ToBytes } from './certificate'
 import {
   checkAudience,
@@ -19,6 +18,7 @@ import {
   verifyEnvelopedSignature,
   type SignatureOptions,
 } from './signature'
+import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
 
 export const SAML_PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol'
 const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success'

@@ -1,7 +1,8 @@
 import { DIGEST_SHA256, ENVELOPED_SIGNATURE, EXC_C14N, RSA_SHA256, XMLDSIG_NS } from './algorithms'
 import { bytesToBase64, toBareBase64 } from './certificate'
-import { canonicalize, parseXmlTree } from './c14n'
+import { canonicalize } from './c14n'
 import { MAX_SAML_RESPONSE_BYTES } from './limits'
+import { parseXmlTree } from './xml-tree'
 
 function canonicalOf(xml: string): string {
   const tree = parseXmlTree(xml, MAX_SAML_RESPONSE_BYTES)

@@ -7,18 +7,11 @@ import {
   XMLDSIG_NS,
   type HashName,
 } from './algorithms'
-import {
-  attributeValue,
-  canonicalize,
-  childElements,
-  descendantElements,
-  parseXmlTree,
-  textContent,
-  type XmlElementNode,
-} from './c14n'
+import { canonicalize } from './c14n'
 import { base64ToBytes, parseCertificate } from './certificate'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_CANONICAL_BYTES } from './limits'
+import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
 
 /** A configured IdP certificate, ready for WebCrypto. */
 export interface VerificationCertificate {

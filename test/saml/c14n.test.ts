@@ -1,7 +1,8 @@
 import { DOMParser } from '@xmldom/xmldom'
 import { ExclusiveCanonicalization, findAncestorNs } from 'xml-crypto'
 import { describe, expect, it } from 'vitest'
-import { canonicalize, descendantElements, parseXmlTree, textContent, type XmlElementNode } from '../../src/saml/c14n'
+import { canonicalize } from '../../src/saml/c14n'
+import { descendantElements, parseXmlTree, textContent, type XmlElementNode } from '../../src/saml/xml-tree'
 
 const fixtures = import.meta.glob<string>('../fixtures/saml/c14n/*.xml', { query: '?raw', import: 'default', eager: true })
 const fixture = (name: string): string => {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import type { SamlFailure } from '../../src/saml/failures'
 import { MAX_METADATA_BYTES, MAX_XML_DEPTH } from '../../src/saml/limits'
 import { parseIdpMetadata } from '../../src/saml/metadata'
-import { parseXml } from '../../src/saml/xml'
+import { parseXmlTree, textContent } from '../../src/saml/xml-tree'
 import expected from '../fixtures/metadata/expected.json'
 import okta from '../fixtures/metadata/okta-shape.xml?raw'
+import onelogin from '../fixtures/metadata/onelogin-default-ns.xml?raw'
 
 // Fixtures come from scripts/make-metadata-fixtures.mjs. Every case here is synchronous and refused before any
 // expansion or deep recursion, so each gets a short timeout; the whole file runs in well under a second.
@@ -45,6 +46,52 @@ describe('parseIdpMetadata refuses hostile and broken metadata', () => {
   })
 })
 
+describe('namespaces: elements are matched by namespace URI and local name, never by local name alone', () => {
+  const MD = 'urn:oasis:names:tc:SAML:2.0:metadata'
+  const DS = 'http://www.w3.org/2000/09/xmldsig#'
+  const swap = (xml: string, from: string, to: string) => {
+    if (!xml.includes(from)) throw new Error(`no ${from}`)
+    return xml.split(from).join(to)
+  }
+
+  it('reads the unedited fixture (the edits below are what gets it refused)', FAST, () => {
+    expect(parseIdpMetadata(okta).ok).toBe(true)
+  })
+
+  it('refuses an EntityDescriptor in another namespace', FAST, () => {
+    expect(failure(swap(okta, `xmlns:md="${MD}"`, 'xmlns:md="urn:not-saml"'))).toMatchObject({ reason: 'not_metadata' })
+  })
+
+  it('refuses an EntityDescriptor in another default namespace', FAST, () => {
+    expect(parseIdpMetadata(onelogin).ok).toBe(true)
+    expect(failure(swap(onelogin, `xmlns="${MD}"`, 'xmlns="urn:not-saml"'))).toMatchObject({ reason: 'not_metadata' })
+  })
+
+  it('refuses a document whose prefix is never declared', FAST, () => {
+    expect(failure(swap(okta, ` xmlns:md="${MD}"`, ''))).toMatchObject({ reason: 'not_xml' })
+  })
+
+  it('refuses a prefixed root without any declaration at all', FAST, () => {
+    expect(failure('<md:EntityDescriptor entityID="x"><md:IDPSSODescriptor/></md:EntityDescriptor>')).toMatchObject({ reason: 'not_xml' })
+  })
+
+  it('does not take an IDPSSODescriptor in another namespace for the IdP role', FAST, () => {
+    const xml = swap(swap(okta, '<md:IDPSSODescriptor ', '<x:IDPSSODescriptor xmlns:x="urn:not-saml" '), '</md:IDPSSODescriptor>', '</x:IDPSSODescriptor>')
+    expect(failure(xml)).toEqual({ reason: 'not_metadata', detail: 'no IDPSSODescriptor' })
+  })
+
+  it('does not read a certificate from an X509Certificate outside the XML-DSig namespace', FAST, () => {
+    const xml = swap(okta, `xmlns:ds="${DS}"`, 'xmlns:ds="urn:not-dsig"')
+    const result = parseIdpMetadata(xml)
+    expect(result.ok && result.value.certificates).toEqual([])
+  })
+
+  it('does not read a namespaced attribute as the unprefixed one SAML defines', FAST, () => {
+    const xml = swap(okta, 'entityID="', 'xmlns:p="urn:p" p:entityID="')
+    expect(failure(xml)).toEqual({ reason: 'missing_entity_id' })
+  })
+})
+
 describe('size limit', () => {
   // Padding with a trailing comment keeps the document valid metadata, so only the size decides.
   const padTo = (bytes: number, filler = 'x') => {
@@ -75,24 +122,24 @@ describe('size limit', () => {
   })
 })
 
-describe('depth limit (parseXml)', () => {
+describe('depth limit (parseXmlTree)', () => {
   const nested = (depth: number) => `${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}`
 
   it('accepts exactly MAX_XML_DEPTH nested elements', FAST, () => {
-    expect(parseXml(nested(MAX_XML_DEPTH), MAX_METADATA_BYTES).ok).toBe(true)
+    expect(parseXmlTree(nested(MAX_XML_DEPTH), MAX_METADATA_BYTES).ok).toBe(true)
   })
 
   it('refuses one level more', FAST, () => {
-    expect(parseXml(nested(MAX_XML_DEPTH + 1), MAX_METADATA_BYTES)).toEqual({ ok: false, failure: { reason: 'too_deep', limit: MAX_XML_DEPTH } })
+    expect(parseXmlTree(nested(MAX_XML_DEPTH + 1), MAX_METADATA_BYTES)).toEqual({ ok: false, failure: { reason: 'too_deep', limit: MAX_XML_DEPTH } })
   })
 
   it('refuses nesting as deep as the size limit allows, quickly and without a stack overflow', FAST, () => {
     const depth = Math.floor(MAX_METADATA_BYTES / 7)
-    expect(parseXml(nested(depth), MAX_METADATA_BYTES)).toMatchObject({ ok: false, failure: { reason: 'too_deep' } })
+    expect(parseXmlTree(nested(depth), MAX_METADATA_BYTES)).toMatchObject({ ok: false, failure: { reason: 'too_deep' } })
   })
 })
 
-describe('DTD refusal (parseXml)', () => {
+describe('DTD refusal (parseXmlTree)', () => {
   it.each([
     ['an internal subset', '<!DOCTYPE a [<!ELEMENT a ANY>]><a/>'],
     ['a bare doctype', '<!DOCTYPE a><a/>'],
@@ -100,16 +147,22 @@ describe('DTD refusal (parseXml)', () => {
     ['a stray ENTITY declaration', '<!ENTITY x "y"><a/>'],
     ['an ATTLIST declaration', '<!ATTLIST a b CDATA "c"><a/>'],
   ])('refuses %s', (_name, xml) => {
-    expect(parseXml(xml, MAX_METADATA_BYTES)).toEqual({ ok: false, failure: { reason: 'dtd_forbidden' } })
+    expect(parseXmlTree(xml, MAX_METADATA_BYTES)).toEqual({ ok: false, failure: { reason: 'dtd_forbidden' } })
   })
 
-  it('leaves an undeclared entity reference as text, expanding nothing', () => {
-    const result = parseXml('<a b="&xxe;">&xxe;</a>', MAX_METADATA_BYTES)
-    expect(result).toEqual({ ok: true, value: { a: [{ '@_b': '&xxe;', '#text': '&xxe;' }] } })
+  it('refuses an undeclared entity reference instead of passing it on as text', () => {
+    expect(parseXmlTree('<a b="&xxe;"/>', MAX_METADATA_BYTES)).toMatchObject({ ok: false, failure: { reason: 'not_xml' } })
+    expect(parseXmlTree('<a>&xxe;</a>', MAX_METADATA_BYTES)).toMatchObject({ ok: false, failure: { reason: 'not_xml' } })
+  })
+
+  it('refuses a character reference to a non-character', () => {
+    expect(parseXmlTree('<a>&#0;</a>', MAX_METADATA_BYTES)).toMatchObject({ ok: false, failure: { reason: 'not_xml' } })
   })
 
   it('decodes predefined entities and character references once', () => {
-    const result = parseXml('<a b="&amp;lt; &#x26; &#38; &quot;">&lt;&gt;&apos;&#x1F600;&#0;</a>', MAX_METADATA_BYTES)
-    expect(result).toEqual({ ok: true, value: { a: [{ '@_b': '&lt; & & "', '#text': "<>'\u{1F600}&#0;" }] } })
+    const result = parseXmlTree('<a b="&amp;lt; &#x26; &#38; &quot;">&lt;&gt;&apos;&#x1F600;</a>', MAX_METADATA_BYTES)
+    if (!result.ok) throw new Error(result.failure.reason)
+    expect(result.value.attributes.map((a) => [a.name, a.value])).toEqual([['b', '&lt; & & "']])
+    expect(textContent(result.value)).toBe("<>'\u{1F600}")
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { descendantElements, parseXmlTree } from '../../src/saml/c14n'
 import { verifySamlResponse, type SamlFailure, type SamlResponseConfig } from '../../src/saml'
 import { findDuplicateId } from '../../src/saml/signature'
+import { descendantElements, parseXmlTree } from '../../src/saml/xml-tree'
 import {
   bareCertificate,
   elementXml,

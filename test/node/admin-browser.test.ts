@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { getPlatformProxy } from 'wrangler'
 import { readRepoFile, ROOT, startWorker, type RunningWorker } from './worker'
 
-// Debian's chromium, installed by scripts/ensure-chromium.mjs (npm's pretest).
+// Debian's chromium, installed by scripts/ensure-tools.mjs (npm's pretest).
 const CHROMIUM = '/usr/bin/chromium'
 let worker: RunningWorker
 let browser: Browser

@@ -7,7 +7,7 @@ import { devRoutes } from './http/dev/routes'
 import { docsRoutes } from './http/docs/routes'
 import type { AppEnv } from './http/env'
 import { defaultContentSecurityPolicy } from './http/middleware/content-security-policy'
-import { requestContext } from './http/middleware/request-id'
+import { requestContext, requestIds } from './http/middleware/request-context'
 import { supertokensRoutes } from './http/supertokens/routes'
 import { answerError } from './http/render-error'
 import { throwOnInvalid } from './http/validation-hook'
@@ -15,7 +15,7 @@ import { throwOnInvalid } from './http/validation-hook'
 /** The root app: request context, then one sub-app per API style. */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
-  app.use('*', requestContext)
+  app.use('*', requestIds, requestContext)
   app.use('*', defaultContentSecurityPolicy)
 
   app.get('/healthz', (c) => c.json({ ok: true }))

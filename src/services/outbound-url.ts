@@ -1,6 +1,5 @@
 import ipaddr from 'ipaddr.js'
 import { AppError, type AppErrorCode } from '../domain/errors'
-import { readCappedText } from './read-capped'
 
 /**
  * The one policy for every server-side fetch of a URL someone else gave us (IdP metadata now,
@@ -146,4 +145,32 @@ export async function guardedFetch(doFetch: typeof fetch, raw: string, policy: O
     if (text === null) throw fail(`body over ${policy.maxBytes} bytes`)
     return { status: res.status, headers: res.headers, text }
   }
+}
+
+/**
+ * Reads a download as UTF-8, stopping as soon as it passes `limit` bytes (a chunked body has no
+ * length to check first, and a server may send more than it declared). Null when it is over the limit.
+ */
+async function readCappedText(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string | null> {
+  if (!body) return ''
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      return null
+    }
+    chunks.push(value)
+  }
+  const all = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    all.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return new TextDecoder().decode(all)
 }

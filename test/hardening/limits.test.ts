@@ -18,7 +18,7 @@
  */
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { MAX_BODY_BYTES } from '../../src/http/middleware/json-body'
+import { MAX_BODY_BYTES } from '../../src/http/middleware/body'
 import { MAX_METADATA_BYTES, MAX_SAML_RESPONSE_BYTES, MAX_XML_DEPTH, METADATA_FETCH_TIMEOUT_MS } from '../../src/saml/limits'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
 import { idpCertPem } from '../helpers/keys'

@@ -71,3 +71,23 @@ describe('one refusal line per refused request, in every style', () => {
     expect(refusals()).toEqual([expect.objectContaining({ style: 'plain', code: 'not_found' })])
   })
 })
+
+describe('request ids', () => {
+  it('every answer carries x-request-id: a success, a redirect, each style\'s error; Clerk repeats it as clerk_trace_id', async () => {
+    const ok = await SELF.fetch(`${ORIGIN}/healthz`)
+    const notFound = await SELF.fetch(`${ORIGIN}/no-such-page`)
+    const login = await SELF.fetch(`${ORIGIN}/v1/saml/login?redirect_uri=x`, { redirect: 'manual' })
+    const st = await SELF.fetch(`${ORIGIN}/recipe/saml/clients/list`)
+    const clerk = await SELF.fetch(`${ORIGIN}/v1/saml_connections`)
+    for (const res of [ok, notFound, login, st, clerk]) expect(res.headers.get('x-request-id')).toMatch(/^req_[0-9A-Za-z]{22}$/)
+    expect((await clerk.json<{ clerk_trace_id: string }>()).clerk_trace_id).toBe(clerk.headers.get('x-request-id'))
+    logs.take()
+  })
+
+  it('keeps a caller\'s own X-Request-Id and replaces one it cannot log safely', async () => {
+    const kept = await SELF.fetch(`${ORIGIN}/healthz`, { headers: { 'x-request-id': 'trace-1234_abc' } })
+    expect(kept.headers.get('x-request-id')).toBe('trace-1234_abc')
+    const replaced = await SELF.fetch(`${ORIGIN}/healthz`, { headers: { 'x-request-id': 'a b"}{' } })
+    expect(replaced.headers.get('x-request-id')).toMatch(/^req_/)
+  })
+})

@@ -9,7 +9,7 @@ import { activeConnectionAtEdge, connectionAcsContext } from '../../services/sig
 import { connectionSpMetadata } from '../../services/sp-metadata'
 import type { AppEnv } from '../env'
 import { autoPostPage } from './auto-post-form'
-import { readFields } from './form-body'
+import { browserBodyLimit, readFields } from './form-body'
 import { toProfileJson } from './profile-json'
 
 const param = (v: string | undefined, name: string, maxLength = 4096): string => {
@@ -43,7 +43,7 @@ export function browserRoutes() {
     return c.redirect(started.redirectUrl, 302)
   })
 
-  app.post('/acs/:id', async (c) => {
+  app.post('/acs/:id', browserBodyLimit, async (c) => {
     const id = c.req.param('id')
     if (!SAML_CONNECTION_ID.test(id)) throw new AppError('invalid_client')
     const fields = await readFields(c.req.raw)
@@ -55,7 +55,7 @@ export function browserRoutes() {
 
   // Back channel: the app exchanges the one-time code for the profile, authenticated by the
   // connection's client secret or by the owning instance's secret key.
-  app.post('/token', async (c) => {
+  app.post('/token', browserBodyLimit, async (c) => {
     const fields = await readFields(c.req.raw)
     const code = param(fields.code, 'code')
     const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null

@@ -3,7 +3,7 @@ import { AppError } from '../../domain/errors'
 import { SAML_CONNECTION_ID } from '../../domain/ids'
 import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/saml-connections'
 import type { AppEnv } from '../env'
-import { jsonBody } from '../middleware/json-body'
+import { clerkJsonBody } from '../middleware/body'
 import { throwOnInvalid } from '../validation-hook'
 import { clerkAuth } from './auth'
 import {
@@ -64,8 +64,8 @@ function connectionId(id: string): string {
 /** The Clerk-style Backend API, mounted at `/v1`. */
 export function clerkRoutes() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
-  app.use('/saml_connections', clerkAuth, jsonBody)
-  app.use('/saml_connections/*', clerkAuth, jsonBody)
+  app.use('/saml_connections', clerkAuth, ...clerkJsonBody)
+  app.use('/saml_connections/*', clerkAuth, ...clerkJsonBody)
 
   return app
     .openapi(listRoute, async (c) => {

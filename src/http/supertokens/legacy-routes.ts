@@ -102,7 +102,7 @@ export function supertokensLegacyApi() {
   app.use(`${LEGACY}/*`, legacyContext)
   app.use(authorizeRoute.path, legacyAuthorizeLimit)
   app.on('POST', callbackRoute.path, legacyCallbackLimit)
-  app.on('POST', [callbackRoute.path, tokenRoute.path], supertokensFormBody)
+  app.on('POST', [callbackRoute.path, tokenRoute.path], ...supertokensFormBody)
 
   app
     .openapi(authorizeRoute, async (c) => {
@@ -143,7 +143,5 @@ export function supertokensLegacyApi() {
       const info = toStUserInfo(profile, clientId)
       return c.json({ claims: info.claims, id: info.sub, email: info.email, aud: info.aud }, 200, { ...JSON_UTF8, 'Cache-Control': 'no-store' })
     })
-
-  for (const route of [authorizeRoute, callbackRoute, tokenRoute, userinfoRoute]) app.all(route.path, (c) => supertokensText(c, 405, 'Method not supported'))
   return app
 }

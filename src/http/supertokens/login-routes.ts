@@ -90,7 +90,7 @@ async function spMetadataScope(c: Context<StEnv>, instanceId: string | undefined
 export function supertokensLoginApi() {
   const app = new OpenAPIHono<StEnv>({ defaultHook: validationHook<StEnv>() })
   app.use('/recipe/*', scopeOnce)
-  app.on('POST', POST_PATHS, supertokensJsonBody)
+  app.on('POST', POST_PATHS, ...supertokensJsonBody)
   app.on('POST', loginRoute.path, loginLimit)
 
   app
@@ -120,7 +120,5 @@ export function supertokensLoginApi() {
       const xml = await connectionSpMetadata(c.var.deps, c.var.origin, conn)
       return c.body(xml, 200, { 'Content-Type': 'text/xml; charset=UTF-8', 'Cache-Control': 'public, max-age=300' })
     })
-
-  for (const path of [...POST_PATHS, SP_METADATA_PATH]) app.all(path, (c) => supertokensText(c, 405, 'Method not supported'))
   return app
 }

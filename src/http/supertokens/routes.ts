@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { Hono } from 'hono'
+import { methodNotAllowed } from 'hono/method-not-allowed'
 import { AppError } from '../../domain/errors'
 import { listClients, removeClient, upsertClient } from '../../services/supertokens-clients'
 import { supertokensScope, type StEnv } from './auth'
@@ -51,10 +52,13 @@ const apiVersionRoute = createRoute({
 /** The SuperTokens-core-style API at its canonical paths (`/recipe/saml/...`, `/apiversion`). */
 export function supertokensApi() {
   const app = new OpenAPIHono<StEnv>({ defaultHook: validationHook<StEnv>() })
+  // A known path with another method: the core's servlet answers 405, after the API key check
+  // (the scope middleware below runs first, and a refusal there is not a 404 this turns into a 405).
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: (c) => supertokensText(c, 405, 'Method not supported') }))
   for (const path of ['/recipe/*', '/apiversion']) app.use(path, supertokensScope)
   // Bodies are read only where a route takes one, so a wrong method still gets its 405.
-  app.on('PUT', upsertRoute.path, supertokensJsonBody)
-  app.on('POST', removeRoute.path, supertokensJsonBody)
+  app.on('PUT', upsertRoute.path, ...supertokensJsonBody)
+  app.on('POST', removeRoute.path, ...supertokensJsonBody)
 
   app
     .openapi(upsertRoute, async (c) => {
@@ -76,10 +80,6 @@ export function supertokensApi() {
       return c.json({ versions: [...SUPPORTED_CDI_VERSIONS] }, 200, JSON_UTF8)
     })
 
-  // Known paths with another method: the core's servlet answers 405 (after the API key check).
-  for (const path of ['/recipe/saml/clients', '/recipe/saml/clients/list', '/recipe/saml/clients/remove', '/apiversion']) {
-    app.all(path, (c) => supertokensText(c, 405, 'Method not supported'))
-  }
   // The login flow and SP metadata; the `/recipe/*` middleware above resolves their scope too.
   app.route('/', supertokensLoginApi())
   app.route('/', supertokensLegacyApi())

@@ -1,6 +1,7 @@
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { Certificate } from '@peculiar/asn1-x509'
 import type { IdpCertificate } from '../domain/saml-connection'
+import type { KeyFamily, SignatureAlgorithm } from './algorithms'
 
 /** Strips PEM armour and whitespace, leaving the base64 of the DER bytes. */
 export const toBareBase64 = (input: string): string =>
@@ -29,9 +30,32 @@ export function base64ToBytes(b64: string): Uint8Array | null {
   }
 }
 
+export type NamedCurve = 'P-256' | 'P-384' | 'P-521'
+
+/** A public key the verifier can use; any other (DSA, RSA-PSS-only, Ed25519, other curves) is none. */
+export type PublicKeyKind = { family: 'RSA' } | { family: 'EC'; curve: NamedCurve }
+
 export interface ParsedCertificate extends IdpCertificate {
   /** DER SubjectPublicKeyInfo, ready for `crypto.subtle.importKey('spki', ...)`. */
   spki: ArrayBuffer
+  publicKey: PublicKeyKind | null
+}
+
+const RSA_ENCRYPTION = '1.2.840.113549.1.1.1'
+const EC_PUBLIC_KEY = '1.2.840.10045.2.1'
+// The namedCurve parameter as DER OBJECT IDENTIFIERs (RFC 5480 §2.1.1.1).
+const CURVES: Record<string, NamedCurve> = {
+  '06082a8648ce3d030107': 'P-256',
+  '06052b81040022': 'P-384',
+  '06052b81040023': 'P-521',
+}
+
+const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
+
+function publicKeyKind(algorithm: string, parameters: ArrayBuffer | null | undefined): PublicKeyKind | null {
+  if (algorithm === RSA_ENCRYPTION) return { family: 'RSA' }
+  const curve = algorithm === EC_PUBLIC_KEY && parameters ? CURVES[hex(parameters)] : undefined
+  return curve ? { family: 'EC', curve } : null
 }
 
 /** Total length (header + content) of the DER element at the start of `der`; -1 if malformed. */
@@ -64,6 +88,7 @@ export function parseCertificate(input: string): ParsedCertificate | null {
       certificate: bare,
       issuedAt: Number.isFinite(issuedAt) ? issuedAt : null,
       expiresAt: Number.isFinite(expiresAt) ? expiresAt : null,
+      publicKey: publicKeyKind(spki.algorithm.algorithm, spki.algorithm.parameters),
       // Encoded on first use: metadata parsing needs only the dates.
       get spki() {
         return AsnConvert.serialize(spki)
@@ -72,4 +97,21 @@ export function parseCertificate(input: string): ParsedCertificate | null {
   } catch {
     return null
   }
+}
+
+const VERIFY_PARAMS: Record<KeyFamily, (hash: string) => { name: string; hash: string }> = {
+  RSA: (hash) => ({ name: 'RSASSA-PKCS1-v1_5', hash }),
+  EC: (hash) => ({ name: 'ECDSA', hash }),
+}
+
+/** A WebCrypto key and parameters to verify `algorithm` with, or null when the key is of the other family. */
+export async function importVerifyKey(
+  cert: { spki: ArrayBuffer; publicKey: PublicKeyKind | null },
+  algorithm: SignatureAlgorithm,
+): Promise<{ key: CryptoKey; params: { name: string; hash: string } } | null> {
+  const kind = cert.publicKey
+  if (!kind || kind.family !== algorithm.family) return null
+  const importParams = kind.family === 'EC' ? { name: 'ECDSA', namedCurve: kind.curve } : { name: 'RSASSA-PKCS1-v1_5', hash: algorithm.hash }
+  const key = await crypto.subtle.importKey('spki', cert.spki, importParams, false, ['verify'])
+  return { key, params: VERIFY_PARAMS[kind.family](algorithm.hash) }
 }

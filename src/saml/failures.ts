@@ -21,7 +21,14 @@ export type SamlFailure =
   | { reason: 'duplicate_id'; id: string }
   | { reason: 'assertion_missing' }
   | { reason: 'multiple_assertions'; count: number }
+  /** An EncryptedAssertion, and no decryption key is configured. */
   | { reason: 'encrypted_assertion_unsupported' }
+  /**
+   * Any failure to decrypt an EncryptedAssertion, whatever the cause (algorithm, key, padding, tag,
+   * plaintext), and deliberately nothing more, so the ACS is no decryption oracle.
+   */
+  | { reason: 'decryption_failed' }
+  | { reason: 'assertion_not_encrypted' }
   | { reason: 'signature_missing' }
   | { reason: 'malformed_signature'; detail: string }
   | { reason: 'algorithm_not_allowed'; algorithm: string }
@@ -30,6 +37,8 @@ export type SamlFailure =
   | { reason: 'digest_mismatch' }
   | { reason: 'certificate_expired' }
   | { reason: 'no_usable_certificate' }
+  /** No configured certificate holds a key of the family the SignatureMethod needs (RSA or EC). */
+  | { reason: 'certificate_key_mismatch'; algorithm: string }
   | { reason: 'issuer_mismatch'; expected: string; got: string | null }
   | { reason: 'audience_mismatch'; expected: string; got: string[] }
   | { reason: 'destination_mismatch'; expected: string; got: string }

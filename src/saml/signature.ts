@@ -6,9 +6,10 @@ import {
   INCLUSIVE_C14N,
   XMLDSIG_NS,
   type HashName,
+  type SignatureAlgorithm,
 } from './algorithms'
 import { canonicalize } from './c14n'
-import { base64ToBytes, parseCertificate } from './certificate'
+import { base64ToBytes, importVerifyKey, parseCertificate, type PublicKeyKind } from './certificate'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_CANONICAL_BYTES } from './limits'
 import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
@@ -16,6 +17,7 @@ import { attributeValue, childElements, descendantElements, parseXmlTree, textCo
 /** A configured IdP certificate, ready for WebCrypto. */
 export interface VerificationCertificate {
   spki: ArrayBuffer
+  publicKey: PublicKeyKind | null
   expiresAt: number | null
 }
 
@@ -36,7 +38,7 @@ export interface VerifiedElement {
 export function parseVerificationCertificates(certificates: readonly string[]): VerificationCertificate[] {
   return certificates.flatMap((c) => {
     const parsed = parseCertificate(c)
-    return parsed ? [{ spki: parsed.spki, expiresAt: parsed.expiresAt }] : []
+    return parsed ? [{ spki: parsed.spki, publicKey: parsed.publicKey, expiresAt: parsed.expiresAt }] : []
   })
 }
 
@@ -83,7 +85,8 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.byteLength === b.
 interface ParsedSignature {
   signedInfo: XmlElementNode
   signedInfoPrefixes: string[]
-  signatureHash: HashName
+  signatureAlgorithm: string
+  signature: SignatureAlgorithm
   signatureValue: Bytes
   digestHash: HashName
   digestValue: Bytes
@@ -103,8 +106,8 @@ function parseSignature(signature: XmlElementNode, targetId: string, allowSha1: 
   const c14nAlgorithm = attributeValue(c14nMethod, 'Algorithm') ?? ''
   if (c14nAlgorithm !== EXC_C14N) return notAllowed(c14nAlgorithm)
   const signatureAlgorithm = attributeValue(signatureMethod, 'Algorithm') ?? ''
-  const signatureHash = findSignatureAlgorithm(signatureAlgorithm, allowSha1)
-  if (!signatureHash) return notAllowed(signatureAlgorithm)
+  const signatureFound = findSignatureAlgorithm(signatureAlgorithm, allowSha1)
+  if (!signatureFound) return notAllowed(signatureAlgorithm)
 
   const references = childElements(signedInfo, XMLDSIG_NS, 'Reference')
   const reference = references[0]
@@ -136,7 +139,8 @@ function parseSignature(signature: XmlElementNode, targetId: string, allowSha1: 
   return ok({
     signedInfo,
     signedInfoPrefixes: prefixListOf(c14nMethod),
-    signatureHash,
+    signatureAlgorithm,
+    signature: signatureFound,
     signatureValue,
     digestHash,
     digestValue,
@@ -146,16 +150,16 @@ function parseSignature(signature: XmlElementNode, targetId: string, allowSha1: 
 
 async function verifyWithAny(
   certificates: VerificationCertificate[],
-  hash: HashName,
+  algorithm: SignatureAlgorithm,
   signature: Bytes,
   data: Bytes,
 ): Promise<boolean> {
   for (const cert of certificates) {
     try {
-      const key = await crypto.subtle.importKey('spki', cert.spki, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify'])
-      if (await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signature, data)) return true
+      const imported = await importVerifyKey(cert, algorithm)
+      if (imported && (await crypto.subtle.verify(imported.params, imported.key, signature, data))) return true
     } catch {
-      // Not an RSA key, or a signature of the wrong length: this certificate did not sign it.
+      // A key WebCrypto will not import, or a signature of the wrong length: this certificate did not sign it.
     }
   }
   return false
@@ -181,10 +185,14 @@ export async function verifyEnvelopedSignature(
   const signedInfo = canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes, maxLength: MAX_CANONICAL_BYTES })
   if (signedInfo === null) return fail({ reason: 'too_large', limit: MAX_CANONICAL_BYTES })
   const signedInfoBytes: Bytes = new Uint8Array(encoder.encode(signedInfo))
-  const current = options.certificates.filter((c) => c.expiresAt === null || c.expiresAt + options.skewMs > options.now)
-  if (!(await verifyWithAny(current, sig.signatureHash, sig.signatureValue, signedInfoBytes))) {
-    const expired = options.certificates.filter((c) => !current.includes(c))
-    const byExpired = await verifyWithAny(expired, sig.signatureHash, sig.signatureValue, signedInfoBytes)
+  // An ECDSA signature is never tried against an RSA key or the reverse (no key-type confusion), and
+  // an IdP that moved to another key type without its certificate being updated is told apart.
+  const matching = options.certificates.filter((c) => c.publicKey?.family === sig.signature.family)
+  if (matching.length === 0) return fail({ reason: 'certificate_key_mismatch', algorithm: sig.signatureAlgorithm })
+  const current = matching.filter((c) => c.expiresAt === null || c.expiresAt + options.skewMs > options.now)
+  if (!(await verifyWithAny(current, sig.signature, sig.signatureValue, signedInfoBytes))) {
+    const expired = matching.filter((c) => !current.includes(c))
+    const byExpired = await verifyWithAny(expired, sig.signature, sig.signatureValue, signedInfoBytes)
     return fail(byExpired ? { reason: 'certificate_expired' } : { reason: 'signature_invalid' })
   }
 

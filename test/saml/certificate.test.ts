@@ -14,7 +14,7 @@ const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
 
 describe('parseCertificate', () => {
   it('reads a PEM certificate: bare base64 body and validity in epoch milliseconds', () => {
-    expect(parseCertificate(idpPem)).toEqual({ certificate: idpBare, ...dates['idp.cert.pem'], spki: expect.any(ArrayBuffer) })
+    expect(parseCertificate(idpPem)).toEqual({ certificate: idpBare, ...dates['idp.cert.pem'], spki: expect.any(ArrayBuffer), publicKey: { family: 'RSA' } })
   })
 
   it('reads the same certificate given as bare base64', () => {

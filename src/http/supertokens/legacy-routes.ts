@@ -2,18 +2,16 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
 import type { Scope } from '../../domain/saml-connection'
-import { authenticateKey } from '../../services/api-keys'
 import { startLogin } from '../../services/login'
 import { signIn } from '../../services/sign-in'
 import { redeemLegacyAccessToken, redeemLegacyCode } from '../../services/supertokens-legacy'
 import { activeClientOfScope, supertokensCallbackContext } from '../../services/supertokens-sign-in'
 import { autoPostPage } from '../browser/auto-post-form'
-import { presentedApiKey, type LegacyEnv } from './auth'
+import { resolveCoreScope, type LegacyEnv } from './auth'
 import { supertokensFormBody } from './body'
-import { checkCdiVersion } from './cdi-version'
 import { supertokensText } from './errors'
 import { legacyAuthorizeLimit, legacyCallbackLimit } from './rate-limits'
-import { DEFAULT_TENANT_ID, parseSupertokensPath } from './paths'
+import { DEFAULT_TENANT_ID } from './paths'
 import {
   StLegacyAuthorizeQuery,
   StLegacyCallbackForm,
@@ -76,19 +74,10 @@ const userinfoRoute = createRoute({
  * userinfo ignore it, as in the core, where `Authorization` carries the access token instead.
  */
 const legacyContext = createMiddleware<LegacyEnv>(async (c, next) => {
-  const path = parseSupertokensPath(c.req.path)
-  if (!path) throw new AppError('not_found')
-  let keyInstanceId: string | null = null
   const readsKey = c.req.path.endsWith('/authorize') || c.req.path.endsWith('/callback')
-  const key = readsKey ? presentedApiKey(c.req) : null
-  if (key !== null) {
-    const owner = await authenticateKey(c.var.deps, 'supertokens_api_key', key)
-    if (!owner || owner.appId !== path.appId) throw new AppError('unauthenticated')
-    keyInstanceId = owner.instanceId
-  }
-  checkCdiVersion(c.req.header('cdi-version'), path.tenantId)
-  if (path.tenantId !== DEFAULT_TENANT_ID) throw new AppError('forbidden')
-  c.set('legacy', { appId: path.appId, keyInstanceId })
+  const { appId, tenantId, keyInstanceId } = await resolveCoreScope(c, c.req.path, readsKey ? 'optional' : 'ignored')
+  if (tenantId !== DEFAULT_TENANT_ID) throw new AppError('forbidden')
+  c.set('legacy', { appId, keyInstanceId })
   await next()
 })
 

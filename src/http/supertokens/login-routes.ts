@@ -1,19 +1,15 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { createMiddleware } from 'hono/factory'
 import { AppError } from '../../domain/errors'
 import type { Scope } from '../../domain/saml-connection'
-import { authenticateKey } from '../../services/api-keys'
 import { startLogin } from '../../services/login'
 import { signIn } from '../../services/sign-in'
 import { connectionSpMetadata } from '../../services/sp-metadata'
 import { activeClientOfScope, clientForSpMetadata, exchangeClientCode, supertokensCallbackContext } from '../../services/supertokens-sign-in'
-import { presentedApiKey, supertokensScope, type StEnv } from './auth'
+import { resolveCoreScope, type StEnv } from './auth'
 import { supertokensJsonBody } from './body'
-import { checkCdiVersion } from './cdi-version'
 import { supertokensText } from './errors'
 import { loginLimit } from './rate-limits'
-import { parseSupertokensPath } from './paths'
 import {
   StCallbackBody,
   StCallbackResponse,
@@ -60,26 +56,16 @@ const SP_METADATA_PATH = spMetadataRoute.path
 const POST_PATHS = [loginRoute.path, callbackRoute.path, userRoute.path]
 
 
-/** The management API resolves the scope first when both are mounted together; alone, this does. */
-const scopeOnce = createMiddleware<StEnv>(async (c, next) => (c.var.scope ? next() : supertokensScope(c, next)))
-
 /**
  * Where SP metadata is read from, without requiring a key as the core does: app and tenant come
  * from the path (same prefixes as every core path); the instance from the api key when one is
  * sent, else from `instanceId` (an IdP fetching the metadata URL sends no headers).
  */
 async function spMetadataScope(c: Context<StEnv>, instanceId: string | undefined): Promise<Scope> {
-  const path = parseSupertokensPath(`${c.req.path.slice(0, -SP_METADATA_PATH.length)}/apiversion`)
-  if (!path) throw new AppError('not_found')
-  const key = presentedApiKey(c.req)
-  let owner = instanceId ? { instanceId, appId: path.appId } : null
-  if (key !== null) {
-    owner = await authenticateKey(c.var.deps, 'supertokens_api_key', key)
-    if (!owner || owner.appId !== path.appId) throw new AppError('unauthenticated')
-  }
-  checkCdiVersion(c.req.header('cdi-version'), path.tenantId)
+  const { appId, tenantId, keyInstanceId } = await resolveCoreScope(c, `${c.req.path.slice(0, -SP_METADATA_PATH.length)}/apiversion`, 'optional')
+  const owner = keyInstanceId ?? instanceId
   if (!owner) throw new AppError('invalid_query', { issues: [{ param: 'instanceId', kind: 'missing' }] })
-  return { instanceId: owner.instanceId, appId: path.appId, tenantId: path.tenantId }
+  return { instanceId: owner, appId, tenantId }
 }
 
 /**
@@ -89,7 +75,6 @@ async function spMetadataScope(c: Context<StEnv>, instanceId: string | undefined
  */
 export function supertokensLoginApi() {
   const app = new OpenAPIHono<StEnv>({ defaultHook: validationHook<StEnv>() })
-  app.use('/recipe/*', scopeOnce)
   app.on('POST', POST_PATHS, ...supertokensJsonBody)
   app.on('POST', loginRoute.path, loginLimit)
 

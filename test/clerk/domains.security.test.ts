@@ -7,7 +7,7 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { d1Connections } from '../../src/storage/d1/saml-connections'
 import { connectionInput, freshInstanceEachTest } from '../helpers/clerk'
-import { snapshotInstance } from '../hardening/store'
+import { snapshotInstance } from '../helpers/store'
 
 const t = freshInstanceEachTest()
 

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
-import { snapshotInstance } from '../hardening/store'
+import { snapshotInstance } from '../helpers/store'
 
 const IDS: [string, string][] = [
   ['longer than the old 128-character limit', `samlc_${'A'.repeat(200)}`],

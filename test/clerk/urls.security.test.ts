@@ -10,7 +10,7 @@ import { connectionInput, freshInstanceEachTest, ORIGIN } from '../helpers/clerk
 import { HOSTILE_URLS } from '../helpers/hostile-urls'
 import { idpCertPem, idpMetadataXml } from '../helpers/keys'
 import { activeConnection } from '../helpers/sso'
-import { snapshotInstance } from '../hardening/store'
+import { snapshotInstance } from '../helpers/store'
 
 const t = freshInstanceEachTest()
 

@@ -27,7 +27,7 @@ import {
   urlLike,
   xmlMutations,
 } from './arbitraries'
-import { assertionIdsOf, consumedCodeCount, snapshotInstance } from './store'
+import { assertionIdsOf, consumedCodeCount, snapshotInstance } from '../helpers/store'
 import { captureLogs, expectBrowserError, expectNoInternalErrors, expectNoPollution, send, type Answer } from './wire'
 
 const logs = captureLogs()

@@ -25,7 +25,7 @@ import {
   xmlAttr,
   xmlMutations,
 } from './arbitraries'
-import { snapshotInstance, type StoreSnapshot } from './store'
+import { snapshotInstance, type StoreSnapshot } from '../helpers/store'
 import { captureLogs, expectClerkAnswer, expectClerkError, expectNoInternalErrors, expectNoPollution, send, type Answer } from './wire'
 
 const logs = captureLogs()

@@ -14,7 +14,7 @@ import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
 import { activeConnection, APP_CALLBACK, exchange, postToAcs, signedResponseXmlFor, startLogin } from '../helpers/sso'
 import { toBase64 } from '../helpers/test-idp'
 import { base64, idpMetadataXml, newApp, newTenantId, stClient } from '../supertokens/helpers'
-import { expectDomainRowsConsistent, snapshotInstance } from './store'
+import { expectDomainRowsConsistent, snapshotInstance } from '../helpers/store'
 import { captureLogs } from './wire'
 
 captureLogs()

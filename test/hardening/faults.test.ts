@@ -18,7 +18,7 @@ import { newInstance } from '../helpers/clerk'
 import { base64, idpMetadataXml, storeKey } from '../supertokens/helpers'
 import { PROPERTY_TIMEOUT, runs } from './arbitraries'
 import { failAt, failFirst, FaultInjector, faultyEnv, type FaultMode, type FaultPlan } from './faulty-bindings'
-import { expectDomainRowsConsistent, outboxEntries, snapshotInstance, type StoreSnapshot } from './store'
+import { expectDomainRowsConsistent, outboxEntries, snapshotInstance, type StoreSnapshot } from '../helpers/store'
 import { answerOf, captureLogs, ORIGIN, send, type Answer, type SendInit } from './wire'
 
 captureLogs()

@@ -25,7 +25,7 @@ import { idpCertPem } from '../helpers/keys'
 import { activeConnection, APP_CALLBACK } from '../helpers/sso'
 import { base64, clientBody, idpMetadataXml, newApp, newTenantId, stClient } from '../supertokens/helpers'
 import { base64OfText } from './arbitraries'
-import { snapshotInstance } from './store'
+import { snapshotInstance } from '../helpers/store'
 import { captureLogs, expectBrowserError, expectClerkError, ORIGIN, send, type Answer } from './wire'
 
 const logs = captureLogs()

@@ -24,7 +24,7 @@ import {
   runs,
   xmlMutations,
 } from './arbitraries'
-import { consumedCodeCount, snapshotInstance } from './store'
+import { consumedCodeCount, snapshotInstance } from '../helpers/store'
 import { captureLogs, expectNoInternalErrors, expectNoPollution, send, type Answer } from './wire'
 
 const logs = captureLogs()

@@ -26,7 +26,7 @@ import {
   xmlAttr,
   xmlMutations,
 } from './arbitraries'
-import { snapshotInstance } from './store'
+import { snapshotInstance } from '../helpers/store'
 import { captureLogs, expectNoInternalErrors, expectNoPollution, expectSupertokensAnswer, send, type Answer } from './wire'
 
 const logs = captureLogs()

@@ -1,6 +1,12 @@
-/** Reads of the real D1 store, to prove a refused request changed nothing and writes left no half-record. */
+/**
+ * Reads of the real D1 store, to prove a refused request changed nothing and writes left no
+ * half-record; and a bulk seed for tests that need many connections but test only reading them.
+ */
 import { env } from 'cloudflare:test'
 import { expect } from 'vitest'
+import { newSamlConnectionId } from '../../src/domain/ids'
+import { DEFAULT_APP_ID, DEFAULT_CONNECTION, DEFAULT_TENANT_ID } from '../../src/domain/saml-connection'
+import { CONNECTION_COLUMNS, toRow } from '../../src/storage/d1/connection-rows'
 
 export interface StoreSnapshot {
   connections: Record<string, unknown>[]
@@ -39,4 +45,30 @@ export async function expectDomainRowsConsistent(instanceId: string): Promise<vo
 
 export async function outboxEntries(connectionId: string): Promise<number> {
   return (await env.DB.prepare('SELECT COUNT(*) AS n FROM kv_sync_outbox WHERE connection_id = ?').bind(connectionId).first<{ n: number }>())?.n ?? 0
+}
+
+/**
+ * Stores `count` Clerk-style connections of one instance in one D1 batch, rows made by the storage
+ * layer's own `toRow`, each with its domain row. `perMillisecond` of them share each `created_at`, so
+ * listing must break ties by id. Returns their ids newest first, the order Clerk lists them in.
+ */
+export async function seedConnections(instanceId: string, count: number, perMillisecond = 1): Promise<string[]> {
+  const start = Date.now() - count
+  const rows = Array.from({ length: count }, (_, i) => {
+    const id = newSamlConnectionId()
+    const at = start + Math.floor(i / perMillisecond)
+    return toRow({
+      ...DEFAULT_CONNECTION,
+      id, instanceId, appId: DEFAULT_APP_ID, tenantId: DEFAULT_TENANT_ID, clientId: id,
+      name: `Seeded ${i}`, domains: [`seeded-${i}-${id.slice(-8).toLowerCase()}.example.com`], createdAt: at, updatedAt: at,
+    })
+  })
+  const insert = env.DB.prepare(`INSERT INTO saml_connections (${CONNECTION_COLUMNS.join(', ')}) VALUES (${CONNECTION_COLUMNS.map(() => '?').join(', ')})`)
+  const insertDomain = env.DB.prepare('INSERT INTO saml_connection_domains (instance_id, domain, connection_id) VALUES (?, ?, ?)')
+  await env.DB.batch(
+    rows.flatMap((r) => [insert.bind(...CONNECTION_COLUMNS.map((k) => r[k])), insertDomain.bind(instanceId, JSON.parse(String(r.domains_json))[0], r.id)]),
+  )
+  return rows
+    .sort((a, b) => Number(b.created_at) - Number(a.created_at) || (String(a.id) < String(b.id) ? 1 : -1))
+    .map((r) => String(r.id))
 }

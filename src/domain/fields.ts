@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import { checkConnectionDomain, normalizeDomainName } from './email-domain'
 import { isHttpUrl, MAX_URL_LENGTH, URL_RULE } from './urls'
 
@@ -21,7 +21,7 @@ export const DomainSchema = z
     const checked = checkConnectionDomain(d)
     if (!checked.ok) ctx.addIssue({ code: 'custom', message: DOMAIN_RULE[checked.problem] })
   })
-  .openapi({ description: 'A domain name (Unicode or punycode, any case); never a public suffix such as com or github.io. Stored lower-case, in punycode, without a trailing dot.', example: 'example.com' })
+  .meta({ description: 'A domain name (Unicode or punycode, any case); never a public suffix such as com or github.io. Stored lower-case, in punycode, without a trailing dot.', example: 'example.com' })
 export const normalizeDomain = (d: string): string => normalizeDomainName(d) ?? d.toLowerCase()
 
 /**

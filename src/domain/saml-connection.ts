@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import { domainAllowed } from './email-domain'
 import { LOGIN_HINT_MODES, PROVIDERS } from './fields'
 

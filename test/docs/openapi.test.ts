@@ -19,6 +19,12 @@ describe('GET /openapi.json', () => {
     expect(doc.components.schemas.SAMLConnection.properties.object).toBeDefined()
   })
 
+  it('carries the descriptions the domain schemas give with plain zod .meta() (domain/ does not import @hono/zod-openapi)', async () => {
+    const doc = (await (await SELF.fetch(`${ORIGIN}/openapi.json`)).json()) as any
+    const text = JSON.stringify(doc)
+    expect(text).toContain('never a public suffix such as com or github.io')
+  })
+
   it('lists every management route the app registers', async () => {
     const doc = (await (await SELF.fetch(`${ORIGIN}/openapi.json`)).json()) as any
     const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${p}`)))

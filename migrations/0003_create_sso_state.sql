@@ -7,8 +7,9 @@ CREATE TABLE saml_assertion_ids (
 );
 CREATE INDEX saml_assertion_ids_by_expiry ON saml_assertion_ids (expires_at);
 
--- One-time authorization codes: the payload lives in KV, the single use is enforced here,
--- because KV has no compare-and-swap.
+-- One-time authorization codes: the single use is enforced here, because KV has no
+-- compare-and-swap. (The payload was in KV only; since 0006 it is in D1's pending_codes,
+-- with KV as the edge copy.)
 CREATE TABLE consumed_codes (
   code_hash   TEXT PRIMARY KEY,
   consumed_at INTEGER NOT NULL,

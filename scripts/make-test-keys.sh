@@ -16,6 +16,11 @@ make_pair idp "/CN=saml-edge test IdP/O=saml-edge tests" 3650
 make_pair idp-rollover "/CN=saml-edge test IdP rollover/O=saml-edge tests" 3650
 make_pair attacker "/CN=saml-edge test IdP/O=saml-edge tests" 3650
 make_pair sp "/CN=saml-edge test SP/O=saml-edge tests" 3650
+# The SP's next signing pair (published beside the current one in a rollover) and its encryption
+# pairs (EncryptedAssertions are encrypted to them; current and next both decrypt).
+make_pair sp-next "/CN=saml-edge test SP next/O=saml-edge tests" 3650
+make_pair sp-encryption "/CN=saml-edge test SP encryption/O=saml-edge tests" 3650
+make_pair sp-encryption-next "/CN=saml-edge test SP encryption next/O=saml-edge tests" 3650
 # Valid in 2019 only: a real but expired certificate. `openssl ca -selfsign` is the portable way to
 # set both validity dates on OpenSSL 3.0.
 tmp=$(mktemp -d)

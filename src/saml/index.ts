@@ -4,6 +4,7 @@
  */
 export { verifySamlResponse } from './response'
 export type { SamlResponseConfig, VerifiedAssertion } from './response'
+export { importDecryptionKey, type DecryptionKey } from './decryption-key'
 export { readResponseRouting, type UnverifiedResponse } from './response-routing'
 export { parseIdpMetadata, BINDING_POST, BINDING_REDIRECT, type IdpMetadata } from './metadata'
 export { parseCertificate, toBareBase64, toPem, base64ToBytes, bytesToBase64 } from './certificate'

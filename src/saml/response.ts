@@ -5,20 +5,15 @@ import {
   checkDestination,
   checkIssuer,
   checkTimeWindow,
-  SAML_ASSERTION_NS,
   samlChild,
   samlChildren,
 } from './conditions'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { CLOCK_SKEW_MS, MAX_SAML_RESPONSE_BYTES } from './limits'
-import {
-  findDuplicateId,
-  parseVerificationCertificates,
-  signatureChildren,
-  verifyEnvelopedSignature,
-  type SignatureOptions,
-} from './signature'
-import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
+import type { DecryptionKey } from './decryption-key'
+import { findDuplicateId } from './signature'
+import { locateAssertion, readSignedView } from './signed-assertion'
+import { attributeValue, childElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
 
 export const SAML_PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol'
 const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success'
@@ -41,6 +36,10 @@ export interface SamlResponseConfig {
   expectedInResponseTo: string | null
   allowIdpInitiated: boolean
   clockSkewMs?: number
+  /** The SP's keys an EncryptedAssertion may be encrypted to (current and next); none: encrypted assertions are refused. */
+  decryptionKeys?: readonly DecryptionKey[]
+  /** Refuse a plain Assertion (default false): the connection wants every assertion encrypted. */
+  requireEncryptedAssertions?: boolean
 }
 
 /** The facts of a verified assertion, all read from signed bytes. */
@@ -98,11 +97,11 @@ async function runPipeline(
   const envelope = checkEnvelope(root)
   if (!envelope.ok) return envelope
 
-  // 4. Exactly one plain Assertion, directly inside the Response.
-  const located = locateAssertion(root)
+  // 4. Exactly one Assertion or EncryptedAssertion, directly inside the Response.
+  const located = locateAssertion(root, config.requireEncryptedAssertions ?? false)
   if (!located.ok) return located
 
-  // 5. Signatures on the Response and/or the Assertion; from here on only signed bytes are read.
+  // 5. Signatures on the Response and/or the (decrypted) Assertion; from here on only signed bytes are read.
   const signed = await readSignedView(root, located.value, config, now)
   if (!signed.ok) return signed
   const { response, assertion } = signed.value
@@ -185,65 +184,6 @@ function checkEnvelope(root: XmlElementNode): Result<true, SamlFailure> {
   const code = status && childElements(status, SAML_PROTOCOL_NS, 'StatusCode')[0]
   const value = (code && attributeValue(code, 'Value')) ?? null
   return value === STATUS_SUCCESS ? ok(true) : fail({ reason: 'status_not_success', status: value })
-}
-
-/** Counts assertions anywhere in the document, so one tucked into Extensions or ds:Object is seen too. */
-function locateAssertion(root: XmlElementNode): Result<XmlElementNode, SamlFailure> {
-  const all = descendantElements(root).filter((el) => el.namespaceUri === SAML_ASSERTION_NS)
-  if (all.some((el) => el.localName === 'EncryptedAssertion')) return fail({ reason: 'encrypted_assertion_unsupported' })
-  const assertions = all.filter((el) => el.localName === 'Assertion')
-  const assertion = assertions[0]
-  if (!assertion) return fail({ reason: 'assertion_missing' })
-  if (assertions.length > 1) return fail({ reason: 'multiple_assertions', count: assertions.length })
-  if (!root.children.includes(assertion)) return fail({ reason: 'malformed_response', detail: 'Assertion not in Response' })
-  if (attributeValue(assertion, 'Version') !== '2.0' || !attributeValue(assertion, 'ID')) {
-    return fail({ reason: 'malformed_response', detail: 'Assertion Version or ID' })
-  }
-  return ok(assertion)
-}
-
-/**
- * Verifies every signature SAML allows here (on the Response, on the Assertion) and requires at
- * least one. Returns the Response and Assertion as re-parsed from the signed bytes; an unsigned
- * Response is returned as is, and only its envelope fields (Destination, InResponseTo) are read.
- */
-async function readSignedView(
-  root: XmlElementNode,
-  assertion: XmlElementNode,
-  config: SamlResponseConfig,
-  now: number,
-): Promise<Result<{ response: XmlElementNode; assertion: XmlElementNode }, SamlFailure>> {
-  const responseSignatures = signatureChildren(root)
-  const assertionSignatures = signatureChildren(assertion)
-  if (responseSignatures.length > 1 || assertionSignatures.length > 1) {
-    return fail({ reason: 'malformed_signature', detail: 'more than one Signature on an element' })
-  }
-  const [responseSignature] = responseSignatures
-  const [assertionSignature] = assertionSignatures
-  if (!responseSignature && !assertionSignature) return fail({ reason: 'signature_missing' })
-  const certificates = parseVerificationCertificates(config.certificates)
-  if (certificates.length === 0) return fail({ reason: 'no_usable_certificate' })
-  const options: SignatureOptions = { certificates, allowSha1: config.allowSha1, now, skewMs: config.clockSkewMs ?? CLOCK_SKEW_MS }
-
-  let response = root
-  let signedAssertion: XmlElementNode | undefined
-  if (responseSignature) {
-    const verified = await verifyEnvelopedSignature(root, responseSignature, options)
-    if (!verified.ok) return verified
-    response = verified.value.element
-    const inside = childElements(response, SAML_ASSERTION_NS, 'Assertion')
-    if (inside.length !== 1) return fail({ reason: 'malformed_response', detail: 'signed Response lost its Assertion' })
-    signedAssertion = inside[0]
-  }
-  if (assertionSignature) {
-    const verified = await verifyEnvelopedSignature(assertion, assertionSignature, options)
-    if (!verified.ok) return verified
-    signedAssertion = verified.value.element
-  }
-  if (!signedAssertion || attributeValue(signedAssertion, 'ID') !== attributeValue(assertion, 'ID')) {
-    return fail({ reason: 'reference_mismatch', detail: 'signed Assertion is not the one in the Response' })
-  }
-  return ok({ response, assertion: signedAssertion })
 }
 
 function readAttributes(assertion: XmlElementNode): Record<string, string[]> {

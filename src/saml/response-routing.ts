@@ -8,7 +8,10 @@ import { attributeValue, childElements, descendantElements, parseXmlTree, textCo
 export interface UnverifiedResponse {
   /** The Response's Issuer, else its Assertion's. */
   issuer: string | null
-  /** Every SubjectConfirmationData Recipient, in document order, without repeats. */
+  /**
+   * Every SubjectConfirmationData Recipient, in document order, without repeats; for an encrypted
+   * Assertion, whose Recipient cannot be read yet, the Response's Destination.
+   */
   recipients: string[]
 }
 
@@ -36,5 +39,8 @@ export function readResponseRouting(samlResponse: string): Result<UnverifiedResp
     const recipient = attributeValue(el, 'Recipient')
     if (recipient && recipients.size < 10) recipients.add(recipient)
   }
+  const destination = attributeValue(root, 'Destination')
+  const encrypted = childElements(root, SAML_ASSERTION_NS, 'EncryptedAssertion').length > 0
+  if (recipients.size === 0 && encrypted && destination) recipients.add(destination)
   return ok({ issuer: issuerOf(root) ?? (assertion ? issuerOf(assertion) : null), recipients: [...recipients] })
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { importDecryptionKey, verifySamlResponse, type SamlResponseConfig } from '../../src/saml'
+import { importDecryptionKey, readResponseRouting, verifySamlResponse, type SamlResponseConfig } from '../../src/saml'
 import cases from '../fixtures/encrypted/cases.json'
 import encryptionKey from '../fixtures/keys/sp-encryption.key.pem?raw'
 import encryptionCert from '../fixtures/keys/sp-encryption.cert.pem?raw'
@@ -218,5 +218,12 @@ describe('after decryption, the rules of a plain assertion', () => {
   it('a key that is not RSA decrypts nothing and refuses the same way', async () => {
     const broken = importDecryptionKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----')
     expect(await outcome(fixture('xmlsec1.aes256-gcm.mgf1p-sha1'), { decryptionKeys: [broken] })).toBe('decryption_failed')
+  })
+})
+
+describe('routing an encrypted response', () => {
+  it('reads the Response Issuer, and the Destination in place of the hidden Recipient', () => {
+    const routing = readResponseRouting(toBase64(fixture('xmlsec1.aes256-gcm.mgf1p-sha1')))
+    expect(routing).toEqual({ ok: true, value: { issuer: defaults.responseIssuer, recipients: [defaults.destination] } })
   })
 })

@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod'
+import type { core } from 'zod'
 import type { InputIssue } from '../domain/errors'
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
@@ -14,7 +14,7 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
  * Normalizes zod issues once, for every API style: which parameter, and what kind of problem.
  * `input` is what was validated; zod does not echo it, and "missing" vs "wrong type" depends on it.
  */
-export function toInputIssues(error: ZodError, input: unknown): InputIssue[] {
+export function toInputIssues(error: core.$ZodError, input: unknown): InputIssue[] {
   const out: InputIssue[] = []
   for (const issue of error.issues) {
     const param = issue.path.map(String).join('.')

@@ -97,3 +97,21 @@ describe('GET /v1/saml/login', () => {
     expect((await startLogin({ connection_id: connection.id })).res.status).toBe(400)
   })
 })
+
+describe('GET /v1/saml/login: bad queries', () => {
+  const login = (query: Record<string, string>) =>
+    SELF.fetch(`${ORIGIN}/v1/saml/login?${new URLSearchParams(query)}`, { redirect: 'manual', headers: { accept: 'application/json' } })
+
+  it.each([
+    ['no redirect_uri', {}],
+    ['an empty redirect_uri', { redirect_uri: '' }],
+    ['a redirect_uri over 4096 characters', { redirect_uri: `https://app.example.com/${'a'.repeat(4096)}` }],
+    ['neither connection_id nor instance_id and email', { redirect_uri: APP_CALLBACK }],
+    ['a connection_id over 64 characters', { redirect_uri: APP_CALLBACK, connection_id: 'x'.repeat(65) }],
+  ])('answers 400 invalid_request for %s, with no login started', async (_what, query) => {
+    const res = await login(query)
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' })
+    expect(res.headers.get('location')).toBeNull()
+  })
+})

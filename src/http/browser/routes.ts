@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { AppError } from '../../domain/errors'
 import { SAML_CONNECTION_ID } from '../../domain/ids'
 import { exchangeCodeWithCredentials } from '../../services/codes'
@@ -8,6 +9,7 @@ import { signIn } from '../../services/sign-in'
 import { activeConnectionAtEdge, connectionAcsContext } from '../../services/sign-in-context'
 import { connectionSpMetadata } from '../../services/sp-metadata'
 import type { AppEnv } from '../env'
+import { validated } from '../validation-hook'
 import { autoPostPage } from './auto-post-form'
 import { browserBodyLimit, readFields } from './form-body'
 import { toProfileJson } from './profile-json'
@@ -16,6 +18,15 @@ const param = (v: string | undefined, name: string, maxLength = 4096): string =>
   if (!v || v.length > maxLength) throw new AppError('invalid_input', { issues: [{ param: name, kind: v ? 'value' : 'missing' }] })
   return v
 }
+
+const text = (maxLength = 4096) => z.string().min(1).max(maxLength)
+const LoginQuery = z.object({
+  redirect_uri: text(),
+  state: z.string().max(4096).optional(),
+  connection_id: text(64).optional(),
+  instance_id: text().optional(),
+  email: text().optional(),
+})
 
 /** The endpoints IdPs and browsers call: SP metadata, login start, ACS, and the code exchange. */
 export function browserRoutes() {
@@ -31,14 +42,12 @@ export function browserRoutes() {
   })
 
   // SP-initiated sign-in, by connection id or by the email domain of the user.
-  app.get('/login', async (c) => {
+  app.get('/login', validated('query', LoginQuery), async (c) => {
     const deps = c.var.deps
-    const redirectUri = param(c.req.query('redirect_uri'), 'redirect_uri')
-    const state = c.req.query('state') ?? null
-    const connectionId =
-      c.req.query('connection_id') || (await connectionIdForEmail(deps, param(c.req.query('instance_id'), 'instance_id'), param(c.req.query('email'), 'email')))
+    const q = c.req.valid('query')
+    const connectionId = q.connection_id || (await connectionIdForEmail(deps, param(q.instance_id, 'instance_id'), param(q.email, 'email')))
     const connection = await activeConnectionAtEdge(deps, connectionId)
-    const started = await startLogin(deps, { connection, redirectUri, state, origin: c.var.origin, allowPost: true })
+    const started = await startLogin(deps, { connection, redirectUri: q.redirect_uri, state: q.state ?? null, origin: c.var.origin, allowPost: true })
     if (started.post) return autoPostPage(c, started.post.action, started.post.fields)
     return c.redirect(started.redirectUrl, 302)
   })

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Regenerates test/fixtures/saml/signatures/: SAML Responses signed by xmlsec1 (libxmlsec1 over OpenSSL),
-// an implementation independent of both our verifier and xml-crypto, for the algorithms xml-crypto does
-// not offer (RSA-SHA384, the SHA-384 digest, ECDSA on P-256/P-384/P-521). The workerd test pool cannot
-// run xmlsec1, so the signed files are committed with this script; each one is verified with xmlsec1
-// before it is written.
+// an implementation independent of both our verifier and xml-crypto, for what xml-crypto does not offer:
+// RSA-SHA384, the SHA-384 digest, ECDSA on P-256/P-384/P-521, Canonical XML 1.1, and the shape of Okta's
+// SAML test tool (Canonical XML 1.1 over the whole document). The workerd test pool cannot run xmlsec1,
+// so the signed files are committed with this script; each one is verified with xmlsec1 before it is
+// written. cases.json says what the engine must make of each.
 //
 //   node scripts/make-signature-fixtures.mjs      (needs xmlsec1 and openssl: apt-get install xmlsec1)
 //
@@ -60,8 +61,11 @@ makeKey('ed25519', ['-newkey', 'ed25519'])
 
 /**
  * key: which key signs; sign: which elements carry a signature (the Assertion is signed first);
- * signature: the SignatureMethod; digest: the hash of DigestMethod; c14n: CanonicalizationMethod and
- * the Reference's final transform.
+ * signature: the SignatureMethod; digest: the hash of DigestMethod; c14n: the CanonicalizationMethod
+ * (exc-c14n unless given); transform: the Reference's canonicalization transform (as c14n unless
+ * given; null: none, so Canonical XML 1.0 applies implicitly); uri: the Reference URI ('#' + the ID
+ * unless given); shape: 'okta-tool' for the Okta test tool's document; config: what differs from
+ * makeConfig() besides the certificate; refused: the failure reason expected, when one is.
  */
 const CASES = [
   { file: 'rsa-sha384.xml', about: 'RSA-SHA384 signature, SHA-384 digest, Response signed', key: 'rsa', sign: ['response'], signature: `${MORE}rsa-sha384`, digest: 'SHA-384' },
@@ -69,16 +73,46 @@ const CASES = [
   { file: 'ecdsa-p256-sha256.xml', about: 'ECDSA P-256 with SHA-256, Response signed', key: 'ec-p256', sign: ['response'], signature: `${MORE}ecdsa-sha256`, digest: 'SHA-256' },
   { file: 'ecdsa-p384-sha384.xml', about: 'ECDSA P-384 with SHA-384, Assertion signed', key: 'ec-p384', sign: ['assertion'], signature: `${MORE}ecdsa-sha384`, digest: 'SHA-384' },
   { file: 'ecdsa-p521-sha512.xml', about: 'ECDSA P-521 with SHA-512, Assertion and Response signed', key: 'ec-p521', sign: ['assertion', 'response'], signature: `${MORE}ecdsa-sha512`, digest: 'SHA-512' },
+  { file: 'c14n10-assertion.xml', about: 'Canonical XML 1.0 for SignedInfo and the Reference, Assertion signed inside the Response (inherited namespaces on both apexes)', key: 'rsa', sign: ['assertion'], signature: `${MORE}rsa-sha256`, digest: 'SHA-256', c14n: 'c14n10' },
+  { file: 'c14n10-implicit.xml', about: 'the enveloped-signature transform alone (Canonical XML 1.0 implied), exc-c14n SignedInfo, Response signed', key: 'rsa', sign: ['response'], signature: `${MORE}rsa-sha256`, digest: 'SHA-256', transform: null },
+  { file: 'c14n11-both.xml', about: 'Canonical XML 1.1 for SignedInfo and the Reference, Assertion and Response signed', key: 'rsa', sign: ['assertion', 'response'], signature: `${MORE}rsa-sha256`, digest: 'SHA-256', c14n: 'c14n11' },
+  { file: 'c14n11-ecdsa-p384.xml', about: 'Canonical XML 1.1 with ECDSA P-384, Assertion signed, Reference transform exc-c14n', key: 'ec-p384', sign: ['assertion'], signature: `${MORE}ecdsa-sha384`, digest: 'SHA-384', c14n: 'c14n11', transform: 'exc' },
+  { file: 'okta-tool-c14n11.xml', about: "the Okta SAML test tool's shape (namespaces declared on Issuer, Assertion and AttributeStatement; unsigned Assertion; IdP-initiated), Canonical XML 1.1, Reference to the Response ID", key: 'rsa', sign: ['response'], signature: `${MORE}rsa-sha256`, digest: 'SHA-256', c14n: 'c14n11', shape: 'okta-tool', config: { expectedInResponseTo: null, allowIdpInitiated: true } },
+  { file: 'okta-tool-c14n11-whole-document.xml', about: "the Okta SAML test tool's shape signed as the tool signs it: Reference URI=\"\" (the whole document), which SAML Core §5.4.2 rules out", key: 'rsa', sign: ['response'], signature: `${MORE}rsa-sha256`, digest: 'SHA-256', c14n: 'c14n11', shape: 'okta-tool', uri: '', config: { expectedInResponseTo: null, allowIdpInitiated: true }, refused: 'reference_mismatch' },
 ]
 
 const { testIdp } = await bundleAndImport('signature-fixtures', "export * as testIdp from './test/helpers/test-idp.ts'\n")
 
-function template({ signature, digest, c14n = 'exc' }, id) {
+function template({ signature, digest, c14n = 'exc', transform = c14n, uri }, id) {
+  const final = transform === null ? '' : `<ds:Transform Algorithm="${C14N[transform]}"/>`
   return (
     `<ds:Signature xmlns:ds="${DS}"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${C14N[c14n]}"/><ds:SignatureMethod Algorithm="${signature}"/>` +
-    `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${DS}enveloped-signature"/><ds:Transform Algorithm="${C14N[c14n]}"/></ds:Transforms>` +
+    `<ds:Reference URI="${uri ?? `#${id}`}"><ds:Transforms><ds:Transform Algorithm="${DS}enveloped-signature"/>${final}</ds:Transforms>` +
     `<ds:DigestMethod Algorithm="${DIGEST[digest]}"/><ds:DigestValue></ds:DigestValue></ds:Reference></ds:SignedInfo>` +
     `<ds:SignatureValue></ds:SignatureValue><ds:KeyInfo><ds:X509Data></ds:X509Data></ds:KeyInfo></ds:Signature>`
+  )
+}
+
+/**
+ * The document Okta's SAML test tool (saml.oktadev.com) posts, with the test IdP's names and times:
+ * no XML declaration, the Response declaring only samlp, saml declared on the Response's Issuer and
+ * again on the Assertion, xs and xsi on the AttributeStatement, Version before ID, no InResponseTo.
+ */
+function oktaToolShape(o) {
+  const iso = (ms) => new Date(ms).toISOString()
+  const value = (v) => `<saml:AttributeValue xsi:type="xs:anyType">${v}</saml:AttributeValue>`
+  return (
+    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="${o.responseId}" Version="2.0" IssueInstant="${iso(o.issueInstant)}" Destination="${o.destination}">` +
+    `<saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">${o.issuer}</saml:Issuer>` +
+    `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+    `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Version="2.0" ID="${o.assertionId}" IssueInstant="${iso(o.issueInstant)}">` +
+    `<saml:Issuer>${o.issuer}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">${o.nameId}</saml:NameID>` +
+    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${iso(o.subjectNotOnOrAfter)}" Recipient="${o.recipient}"/></saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:Conditions NotBefore="${iso(o.notBefore)}" NotOnOrAfter="${iso(o.notOnOrAfter)}"><saml:AudienceRestriction><saml:Audience>${o.audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+    `<saml:AttributeStatement xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+    `<saml:Attribute Name="Email">${value(o.nameId)}</saml:Attribute><saml:Attribute Name="FirstName">${value('Ada')}</saml:Attribute></saml:AttributeStatement>` +
+    `<saml:AuthnStatement AuthnInstant="${iso(o.issueInstant)}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
+    `</saml:Assertion></samlp:Response>`
   )
 }
 
@@ -95,7 +129,9 @@ function insertTemplate(xml, nth, tpl) {
 function xmlsecSign(xml, key) {
   const input = path.join(tmp, 'in.xml')
   writeFileSync(input, xml)
-  return run('xmlsec1', ['--sign', '--privkey-pem', `${key.key},${key.cert}`, ...ID_ATTRS, input])
+  const out = run('xmlsec1', ['--sign', '--privkey-pem', `${key.key},${key.cert}`, ...ID_ATTRS, input])
+  // xmlsec1 adds an XML declaration; a document sent without one stays without one.
+  return xml.startsWith('<?xml') ? out : out.replace(/^<\?xml version="1.0"\?>\n/, '')
 }
 
 /** xmlsec1's own verdict on the signature whose parent has this local name, with the certificate only. */
@@ -114,14 +150,16 @@ function xmlsecVerify(xml, key, parent) {
 const o = testIdp.defaultResponseOptions()
 const expected = []
 for (const c of CASES) {
-  let xml = testIdp.buildResponseXml()
+  let xml = c.shape === 'okta-tool' ? oktaToolShape(o) : testIdp.buildResponseXml()
   const key = KEYS[c.key]
   if (c.sign.includes('assertion')) xml = xmlsecSign(insertTemplate(xml, 1, template(c, o.assertionId)), key)
   if (c.sign.includes('response')) xml = xmlsecSign(insertTemplate(xml, 0, template(c, o.responseId)), key)
   const xmlsec1 = Object.fromEntries(c.sign.map((s) => [s, xmlsecVerify(xml, key, s === 'response' ? 'Response' : 'Assertion')]))
   writeFileSync(path.join(outDir, c.file), xml)
   const certificate = c.key === 'rsa' ? '../../keys/idp.cert.pem' : `${c.key}.cert.pem`
-  expected.push({ file: c.file, about: c.about, certificate, signed: c.sign, signatureMethod: c.signature, digestMethod: DIGEST[c.digest], xmlsec1 })
+  const canonicalization = { signedInfo: C14N[c.c14n ?? 'exc'], reference: c.transform === null ? null : C14N[c.transform ?? c.c14n ?? 'exc'] }
+  const outcome = c.refused ? { refused: c.refused } : { nameId: o.nameId, assertionId: o.assertionId }
+  expected.push({ file: c.file, about: c.about, certificate, signed: c.sign, signatureMethod: c.signature, digestMethod: DIGEST[c.digest], canonicalization, config: c.config ?? {}, ...outcome, xmlsec1 })
 }
 
 const header = {

@@ -4,11 +4,25 @@
  * See XMLDSig 1.1 §6 and RFC 6931 for the identifiers.
  */
 
+import type { C14nMethod } from './c14n'
+
 export const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#'
 export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#'
 /** Inclusive C14N 1.0: the implicit final transform when a Reference does not name one. */
 export const INCLUSIVE_C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315'
+export const INCLUSIVE_C14N11 = 'http://www.w3.org/2006/12/xml-c14n11'
 export const ENVELOPED_SIGNATURE = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature'
+
+// The #WithComments variants are left out: comments would be signed, and the tree does not keep them.
+const CANONICALIZATIONS: Record<string, C14nMethod> = {
+  [EXC_C14N]: 'exclusive',
+  [INCLUSIVE_C14N]: 'inclusive-1.0',
+  [INCLUSIVE_C14N11]: 'inclusive-1.1',
+}
+
+/** The canonicalization behind a CanonicalizationMethod or Transform URI, or null when it is not one we run. */
+export const findCanonicalization = (uri: string): C14nMethod | null =>
+  Object.hasOwn(CANONICALIZATIONS, uri) ? (CANONICALIZATIONS[uri] ?? null) : null
 
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512'
 

@@ -8,8 +8,8 @@ function canonicalOf(xml: string): string {
   const tree = parseXmlTree(xml, MAX_SAML_RESPONSE_BYTES)
   if (!tree.ok) throw new Error(`cannot canonicalize: ${tree.failure.reason}`)
   const canonical = canonicalize(tree.value)
-  if (canonical === null) throw new Error('cannot canonicalize')
-  return canonical
+  if (!canonical.ok) throw new Error(`cannot canonicalize: ${canonical.failure.reason}`)
+  return canonical.value
 }
 
 /**

@@ -1,14 +1,14 @@
 import {
   ENVELOPED_SIGNATURE,
   EXC_C14N,
+  findCanonicalization,
   findDigestAlgorithm,
   findSignatureAlgorithm,
-  INCLUSIVE_C14N,
   XMLDSIG_NS,
   type HashName,
   type SignatureAlgorithm,
 } from './algorithms'
-import { canonicalize } from './c14n'
+import { canonicalize, type C14nMethod } from './c14n'
 import { base64ToBytes, importVerifyKey, parseCertificate, type PublicKeyKind } from './certificate'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_CANONICAL_BYTES } from './limits'
@@ -84,12 +84,14 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.byteLength === b.
 
 interface ParsedSignature {
   signedInfo: XmlElementNode
+  signedInfoMethod: C14nMethod
   signedInfoPrefixes: string[]
   signatureAlgorithm: string
   signature: SignatureAlgorithm
   signatureValue: Bytes
   digestHash: HashName
   digestValue: Bytes
+  referenceMethod: C14nMethod
   referencePrefixes: string[]
 }
 
@@ -104,7 +106,8 @@ function parseSignature(signature: XmlElementNode, targetId: string, allowSha1: 
   const signatureMethod = one(signedInfo, 'SignatureMethod')
   if (!c14nMethod || !signatureMethod) return malformed('CanonicalizationMethod or SignatureMethod')
   const c14nAlgorithm = attributeValue(c14nMethod, 'Algorithm') ?? ''
-  if (c14nAlgorithm !== EXC_C14N) return notAllowed(c14nAlgorithm)
+  const signedInfoMethod = findCanonicalization(c14nAlgorithm)
+  if (!signedInfoMethod) return notAllowed(c14nAlgorithm)
   const signatureAlgorithm = attributeValue(signatureMethod, 'Algorithm') ?? ''
   const signatureFound = findSignatureAlgorithm(signatureAlgorithm, allowSha1)
   if (!signatureFound) return notAllowed(signatureAlgorithm)
@@ -119,11 +122,14 @@ function parseSignature(signature: XmlElementNode, targetId: string, allowSha1: 
   if (transformsEl.length > 1) return malformed('Transforms')
   const transforms = transformsEl[0] ? childElements(transformsEl[0], XMLDSIG_NS, 'Transform') : []
   const algorithms = transforms.map((t) => attributeValue(t, 'Algorithm') ?? '')
-  const unknown = algorithms.find((a) => a !== ENVELOPED_SIGNATURE && a !== EXC_C14N)
+  const unknown = algorithms.find((a) => a !== ENVELOPED_SIGNATURE && !findCanonicalization(a))
   if (unknown !== undefined) return notAllowed(unknown)
-  // Without a final exc-c14n transform the node-set would be serialized with inclusive C14N.
-  if (algorithms.at(-1) !== EXC_C14N) return notAllowed(INCLUSIVE_C14N)
-  if (algorithms.length !== 2 || algorithms[0] !== ENVELOPED_SIGNATURE) return malformed(`Transforms ${algorithms.join(' ')}`)
+  const [first, c14nUri, ...more] = algorithms
+  if (first !== ENVELOPED_SIGNATURE || more.length > 0 || c14nUri === ENVELOPED_SIGNATURE) return malformed(`Transforms ${algorithms.join(' ')}`)
+  // With the enveloped-signature transform alone, the node-set is serialized with Canonical XML 1.0
+  // (XMLDSig §4.4.3.2), which SAML Core §5.4.4 allows as much as naming a canonicalization.
+  const referenceMethod = c14nUri === undefined ? 'inclusive-1.0' : findCanonicalization(c14nUri)
+  if (!referenceMethod) return malformed('Transforms')
 
   const digestMethod = one(reference, 'DigestMethod')
   const digestValueEl = one(reference, 'DigestValue')
@@ -135,16 +141,18 @@ function parseSignature(signature: XmlElementNode, targetId: string, allowSha1: 
   const signatureValue = decodeBase64(textContent(signatureValueEl))
   if (!digestValue || !signatureValue) return malformed('DigestValue or SignatureValue is not base64')
 
-  const c14nTransform = transforms[transforms.length - 1]
+  const c14nTransform = transforms[1]
   return ok({
     signedInfo,
-    signedInfoPrefixes: prefixListOf(c14nMethod),
+    signedInfoMethod,
+    signedInfoPrefixes: signedInfoMethod === 'exclusive' ? prefixListOf(c14nMethod) : [],
     signatureAlgorithm,
     signature: signatureFound,
     signatureValue,
     digestHash,
     digestValue,
-    referencePrefixes: c14nTransform ? prefixListOf(c14nTransform) : [],
+    referenceMethod,
+    referencePrefixes: c14nTransform && referenceMethod === 'exclusive' ? prefixListOf(c14nTransform) : [],
   })
 }
 
@@ -182,9 +190,13 @@ export async function verifyEnvelopedSignature(
   const sig = parsed.value
   const encoder = new TextEncoder()
 
-  const signedInfo = canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes, maxLength: MAX_CANONICAL_BYTES })
-  if (signedInfo === null) return fail({ reason: 'too_large', limit: MAX_CANONICAL_BYTES })
-  const signedInfoBytes: Bytes = new Uint8Array(encoder.encode(signedInfo))
+  const signedInfo = canonicalize(sig.signedInfo, {
+    method: sig.signedInfoMethod,
+    inclusivePrefixes: sig.signedInfoPrefixes,
+    maxLength: MAX_CANONICAL_BYTES,
+  })
+  if (!signedInfo.ok) return signedInfo
+  const signedInfoBytes: Bytes = new Uint8Array(encoder.encode(signedInfo.value))
   // An ECDSA signature is never tried against an RSA key or the reverse (no key-type confusion), and
   // an IdP that moved to another key type without its certificate being updated is told apart.
   const matching = options.certificates.filter((c) => c.publicKey?.family === sig.signature.family)
@@ -197,15 +209,16 @@ export async function verifyEnvelopedSignature(
   }
 
   const canonical = canonicalize(target, {
+    method: sig.referenceMethod,
     inclusivePrefixes: sig.referencePrefixes,
     exclude: signature,
     maxLength: MAX_CANONICAL_BYTES,
   })
-  if (canonical === null) return fail({ reason: 'too_large', limit: MAX_CANONICAL_BYTES })
-  const digest = new Uint8Array(await crypto.subtle.digest(sig.digestHash, encoder.encode(canonical)))
+  if (!canonical.ok) return canonical
+  const digest = new Uint8Array(await crypto.subtle.digest(sig.digestHash, encoder.encode(canonical.value)))
   if (!sameBytes(digest, sig.digestValue)) return fail({ reason: 'digest_mismatch' })
 
-  const reparsed = parseXmlTree(canonical, MAX_CANONICAL_BYTES)
+  const reparsed = parseXmlTree(canonical.value, MAX_CANONICAL_BYTES)
   if (!reparsed.ok) return fail({ reason: 'malformed_response', detail: 'signed element does not re-parse' })
-  return ok({ element: reparsed.value, canonical })
+  return ok({ element: reparsed.value, canonical: canonical.value })
 }

@@ -1,8 +1,9 @@
 import { DOMParser } from '@xmldom/xmldom'
 import { ExclusiveCanonicalization, findAncestorNs } from 'xml-crypto'
 import { describe, expect, it } from 'vitest'
-import { canonicalize } from '../../src/saml/c14n'
+import { canonicalize, type C14nMethod } from '../../src/saml/c14n'
 import { descendantElements, parseXmlTree, textContent, type XmlElementNode } from '../../src/saml/xml-tree'
+import libxml2 from '../fixtures/saml/c14n/libxml2.json'
 
 const fixtures = import.meta.glob<string>('../fixtures/saml/c14n/*.xml', { query: '?raw', import: 'default', eager: true })
 const fixture = (name: string): string => {
@@ -17,12 +18,16 @@ function parse(xml: string): XmlElementNode {
   return result.value
 }
 
-/** Our canonical form of the first element named `qname` (the root when null). */
-function ours(xml: string, qname: string | null, prefixList?: string[]): string | null {
-  const root = parse(xml)
+const apexOf = (root: XmlElementNode, qname: string | null): XmlElementNode => {
   const apex = qname === null ? root : descendantElements(root).find((e) => e.name === qname)
   if (!apex) throw new Error(`no <${qname}>`)
-  return canonicalize(apex, { inclusivePrefixes: prefixList })
+  return apex
+}
+
+/** Our canonical form of the first element named `qname` (the root when null); null when refused. */
+function ours(xml: string, qname: string | null, prefixList?: string[], method: C14nMethod = 'exclusive'): string | null {
+  const result = canonicalize(apexOf(parse(xml), qname), { method, inclusivePrefixes: prefixList })
+  return result.ok ? result.value : null
 }
 
 /** xml-crypto's canonical form of the same element, given the ancestors' namespaces as SignedXml does. */
@@ -60,6 +65,53 @@ describe('canonicalize agrees with xml-crypto ExclusiveCanonicalization', () => 
   })
 })
 
+describe('canonicalize agrees with libxml2 (xmllint, and xmlsec1 for subtrees) in every method', () => {
+  it('has an answer for every fixture, under each of the three methods', () => {
+    const files = Object.keys(fixtures).map((p) => p.replace('../fixtures/saml/c14n/', '').replace('.xml', ''))
+    expect([...new Set(libxml2.cases.map((c) => c.file))].sort()).toEqual(files.sort())
+    const methods = (m: string) => libxml2.cases.filter((c) => c.method === m).length
+    expect([methods('exclusive'), methods('inclusive-1.0'), methods('inclusive-1.1')].every((n) => n >= 25)).toBe(true)
+  })
+
+  it.each(libxml2.cases.map((c) => ({ ...c, list: c.prefixList?.join(' ') ?? '' })))('$method $file $apex $list', ({ file, apex, method, prefixList, output }) => {
+    expect(ours(fixture(file), apex, prefixList, method as C14nMethod)).toBe(output)
+  })
+})
+
+describe('inclusive canonicalization of a subtree, against the specs directly', () => {
+  const xml = () => fixture('xml-attributes')
+
+  it('gives the apex every namespace in scope, used or not (C14N 1.0 §2.4)', () => {
+    expect(ours(fixture('ancestors'), 'c:third', undefined, 'inclusive-1.0')).toBe(
+      '<c:third xmlns:a="urn:a" xmlns:b="urn:b" xmlns:c="urn:c" xmlns:r="urn:root" xmlns:unused="urn:unused"><c:deeper></c:deeper></c:third>',
+    )
+  })
+
+  it('in 1.0, gives the apex the xml:* attributes of its nearest ancestors that have them, its own first', () => {
+    expect(ours(xml(), 'target2', undefined, 'inclusive-1.0')).toBe('<target2 xmlns:a="urn:a" z="1" xml:id="o1" xml:lang="en" xml:space="preserve"></target2>')
+  })
+
+  it('in 1.1, inherits xml:lang and xml:space only, never xml:id', () => {
+    expect(ours(xml(), 'target2', undefined, 'inclusive-1.1')).toBe('<target2 xmlns:a="urn:a" z="1" xml:lang="en" xml:space="preserve"></target2>')
+  })
+
+  it('inherits nothing below the apex: descendants keep only their own attributes', () => {
+    expect(ours(xml(), 'a:target', undefined, 'inclusive-1.0')).toContain('<leaf xml:lang="de"></leaf>')
+  })
+
+  it('in 1.0, inherits xml:base as written; in 1.1 refuses an inherited xml:base rather than fix it up', () => {
+    expect(ours(fixture('xml-base'), 'target', undefined, 'inclusive-1.0')).toBe('<target xml:base="b/" xml:lang="en"><x></x></target>')
+    const result = canonicalize(apexOf(parse(fixture('xml-base')), 'target'), { method: 'inclusive-1.1' })
+    expect(result).toEqual({ ok: false, failure: { reason: 'algorithm_not_allowed', algorithm: 'Canonical XML 1.1 with an inherited xml:base' } })
+    expect(ours(fixture('xml-base'), null, undefined, 'inclusive-1.1')).toContain('<root xml:base="http://example.com/a/" xml:lang="en">')
+  })
+
+  it('ignores a PrefixList, which only exclusive canonicalization reads', () => {
+    const inclusive = ours(fixture('prefix-list'), 'saml:Assertion', undefined, 'inclusive-1.0')
+    expect(ours(fixture('prefix-list'), 'saml:Assertion', ['nope'], 'inclusive-1.0')).toBe(inclusive)
+  })
+})
+
 describe('canonicalize, against the specs directly', () => {
   it('matches the exc-c14n spec §2.2 example output', () => {
     expect(ours(fixture('spec-example'), 'n1:elem2')).toBe(
@@ -91,11 +143,11 @@ describe('canonicalize, against the specs directly', () => {
   it('leaves out the excluded element and its subtree', () => {
     const root = parse('<a><keep/><drop><x/></drop>tail</a>')
     const drop = descendantElements(root).find((e) => e.name === 'drop')
-    expect(canonicalize(root, { exclude: drop })).toBe('<a><keep></keep>tail</a>')
+    expect(canonicalize(root, { exclude: drop })).toEqual({ ok: true, value: '<a><keep></keep>tail</a>' })
   })
 
-  it('returns null past maxLength', () => {
-    expect(canonicalize(parse('<a>0123456789</a>'), { maxLength: 8 })).toBeNull()
+  it.each<C14nMethod>(['exclusive', 'inclusive-1.0', 'inclusive-1.1'])('%s: refuses output past maxLength', (method) => {
+    expect(canonicalize(parse('<a>0123456789</a>'), { method, maxLength: 8 })).toEqual({ ok: false, failure: { reason: 'too_large', limit: 8 } })
   })
 })
 

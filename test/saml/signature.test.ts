@@ -16,6 +16,8 @@ import {
 
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#'
 const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature'
+const C14N10 = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315'
+const C14N11 = 'http://www.w3.org/2006/12/xml-c14n11'
 
 const reasonOf = async (xml: string, config: Partial<SamlResponseConfig> = {}) => {
   const result = await verifySamlResponse({ samlResponseBase64: toBase64(xml) }, makeConfig(config), NOW)
@@ -33,9 +35,24 @@ describe('verifyEnvelopedSignature holds signatures to the shape SAML allows', (
       reason: 'algorithm_not_allowed',
     },
     {
-      name: 'inclusive C14N as the CanonicalizationMethod',
-      xml: () => editSignature((x) => replaceOnce(x, `<ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/>`, '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>')),
+      name: 'Canonical XML 1.0 with comments as the CanonicalizationMethod',
+      xml: () => editSignature((x) => replaceOnce(x, `<ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/>`, `<ds:CanonicalizationMethod Algorithm="${C14N10}#WithComments"/>`)),
       reason: 'algorithm_not_allowed',
+    },
+    {
+      name: 'Canonical XML 1.1 with comments as the CanonicalizationMethod',
+      xml: () => editSignature((x) => replaceOnce(x, `<ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/>`, `<ds:CanonicalizationMethod Algorithm="${C14N11}#WithComments"/>`)),
+      reason: 'algorithm_not_allowed',
+    },
+    {
+      name: 'Canonical XML 1.1 with comments as the Reference transform',
+      xml: () => editSignature((x) => replaceOnce(x, `<ds:Transform Algorithm="${EXC_C14N}"/>`, `<ds:Transform Algorithm="${C14N11}#WithComments"/>`)),
+      reason: 'algorithm_not_allowed',
+    },
+    {
+      name: 'inclusive C14N as the CanonicalizationMethod of a SignedInfo signed under exc-c14n',
+      xml: () => editSignature((x) => replaceOnce(x, `<ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/>`, `<ds:CanonicalizationMethod Algorithm="${C14N10}"/>`)),
+      reason: 'signature_invalid',
     },
     {
       name: 'an HMAC SignatureMethod',
@@ -56,9 +73,19 @@ describe('verifyEnvelopedSignature holds signatures to the shape SAML allows', (
       reason: 'algorithm_not_allowed',
     },
     {
-      name: 'no exc-c14n transform (inclusive C14N would apply)',
+      name: 'no exc-c14n transform, in a SignedInfo signed with it (inclusive C14N 1.0 applies, and SignedInfo changed)',
       xml: () => editSignature((x) => replaceOnce(x, `<ds:Transform Algorithm="${EXC_C14N}"/>`, '')),
-      reason: 'algorithm_not_allowed',
+      reason: 'signature_invalid',
+    },
+    {
+      name: 'the canonicalization transform before the enveloped-signature transform',
+      xml: () => editSignature((x) => replaceOnce(x, `<ds:Transform Algorithm="${ENVELOPED}"/><ds:Transform Algorithm="${EXC_C14N}"/>`, `<ds:Transform Algorithm="${EXC_C14N}"/><ds:Transform Algorithm="${ENVELOPED}"/>`)),
+      reason: 'malformed_signature',
+    },
+    {
+      name: 'two canonicalization transforms',
+      xml: () => editSignature((x) => insertAfter(x, `<ds:Transform Algorithm="${EXC_C14N}"/>`, `<ds:Transform Algorithm="${C14N11}"/>`)),
+      reason: 'malformed_signature',
     },
     {
       name: 'no enveloped-signature transform',

@@ -33,4 +33,13 @@ export const HttpUrlSchema = z.string().max(MAX_URL_LENGTH).refine((s) => isHttp
 export const PROVIDERS = ['saml_custom', 'saml_okta', 'saml_google', 'saml_microsoft'] as const
 export const ProviderSchema = z.enum(PROVIDERS)
 
+/** The NameID formats an AuthnRequest may ask for (NameIDPolicy); transient is never asked: it names no one twice. */
+export const NAME_ID_FORMATS = [
+  'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+  'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+  'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+] as const
+export type NameIdFormat = (typeof NAME_ID_FORMATS)[number]
+export const NameIdFormatSchema = z.enum(NAME_ID_FORMATS)
+
 export const LOGIN_HINT_MODES = ['email_address', 'custom_attribute', 'off'] as const

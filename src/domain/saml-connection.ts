@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { domainAllowed } from './email-domain'
-import { LOGIN_HINT_MODES, PROVIDERS } from './fields'
+import { LOGIN_HINT_MODES, NAME_ID_FORMATS, PROVIDERS } from './fields'
 
 /** A certificate the IdP signs with, as base64 DER, with its validity read from the X.509 body. */
 export const IdpCertificateSchema = z.object({
@@ -53,6 +53,12 @@ export const SamlConnectionSchema = z.object({
   loginHint: LoginHintSchema,
   enableRequestSigning: z.boolean(),
   allowSha1: z.boolean(),
+  /** A plain (unencrypted) assertion is refused. */
+  requireEncryptedAssertions: z.boolean(),
+  /** The Assertion itself must be signed; otherwise a signature on the Response around it also counts. */
+  wantAssertionsSigned: z.boolean(),
+  /** The NameIDPolicy Format of every AuthnRequest. */
+  nameIdFormat: z.enum(NAME_ID_FORMATS),
   redirectUris: z.array(z.string()),
   defaultRedirectUri: z.string().nullable(),
   /** SHA-256 (hex) of the client secret; the secret itself is never stored. */
@@ -100,6 +106,9 @@ export const DEFAULT_CONNECTION: Omit<
   loginHint: { mode: 'email_address' },
   enableRequestSigning: true,
   allowSha1: false,
+  requireEncryptedAssertions: false,
+  wantAssertionsSigned: false,
+  nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
   redirectUris: [],
   defaultRedirectUri: null,
   clientSecretHash: null,

@@ -15,6 +15,8 @@ export interface AuthnRequestInput {
   acsUrl: string
   spEntityId: string
   forceAuthn: boolean
+  /** NameIDPolicy Format (SAML Core §3.4.1.1); the connection's `nameIdFormat`. */
+  nameIdFormat: string
 }
 
 /** A SAML 2.0 AuthnRequest (SAML Core §3.4.1) asking for an HTTP-POST response to our ACS. */
@@ -25,7 +27,7 @@ export function buildAuthnRequest(r: AuthnRequestInput): string {
     ` Destination="${escapeXml(r.destination)}" AssertionConsumerServiceURL="${escapeXml(r.acsUrl)}"`,
     ` ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"${r.forceAuthn ? ' ForceAuthn="true"' : ''}>`,
     `<saml:Issuer>${escapeXml(r.spEntityId)}</saml:Issuer>`,
-    '<samlp:NameIDPolicy AllowCreate="true"/>',
+    `<samlp:NameIDPolicy Format="${escapeXml(r.nameIdFormat)}" AllowCreate="true"/>`,
     '</samlp:AuthnRequest>',
   ].join('')
 }

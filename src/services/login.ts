@@ -50,7 +50,7 @@ export async function startLogin(
     keys = await deps.spKeys()
     if (!keys) throw new AppError('internal', { internal: 'request signing is on but SP_PRIVATE_KEY / SP_CERTIFICATE are not set' })
   }
-  const xml = buildAuthnRequest({ id: requestId, issueInstant: now, destination: conn.idpSsoUrl, acsUrl, spEntityId: sp.spEntityId, forceAuthn: conn.forceAuthn })
+  const xml = buildAuthnRequest({ id: requestId, issueInstant: now, destination: conn.idpSsoUrl, acsUrl, spEntityId: sp.spEntityId, forceAuthn: conn.forceAuthn, nameIdFormat: conn.nameIdFormat })
   const redirectUrl = await encodeRedirect(conn.idpSsoUrl, xml, relayState, keys?.privateKey ?? null)
   const post =
     p.allowPost && conn.idpSsoBinding === 'post'

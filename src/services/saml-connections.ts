@@ -9,6 +9,7 @@ import {
   type SamlConnection,
   type Scope,
 } from '../domain/saml-connection'
+import type { NameIdFormat } from '../domain/fields'
 import { sha256Hex } from '../domain/secrets'
 import { isHttpUrl, requireHttpUrl } from '../domain/urls'
 import type { ListQuery } from '../storage/types'
@@ -44,6 +45,9 @@ export interface ConnectionChanges {
   loginHint?: LoginHint | null
   enableRequestSigning?: boolean
   allowSha1?: boolean
+  requireEncryptedAssertions?: boolean
+  wantAssertionsSigned?: boolean
+  nameIdFormat?: NameIdFormat
   redirectUris?: string[]
   defaultRedirectUri?: string | null
   clientSecret?: string | null
@@ -91,6 +95,9 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
     loginHint: ch.loginHint === null ? DEFAULT_CONNECTION.loginHint : defined(ch.loginHint, base.loginHint),
     enableRequestSigning: defined(ch.enableRequestSigning, base.enableRequestSigning),
     allowSha1: defined(ch.allowSha1, base.allowSha1),
+    requireEncryptedAssertions: defined(ch.requireEncryptedAssertions, base.requireEncryptedAssertions),
+    wantAssertionsSigned: defined(ch.wantAssertionsSigned, base.wantAssertionsSigned),
+    nameIdFormat: defined(ch.nameIdFormat, base.nameIdFormat),
     redirectUris: ch.redirectUris === undefined ? base.redirectUris : [...new Set(ch.redirectUris.map((u) => requireHttpUrl(u, 'redirectUris')))],
     defaultRedirectUri: defined(url(ch.defaultRedirectUri, 'defaultRedirectUri'), base.defaultRedirectUri),
     clientSecretHash:

@@ -51,6 +51,9 @@ describe('POST /v1/saml_connections', () => {
       redirect_uris: [],
       enable_request_signing: true,
       allow_sha1_signatures: false,
+      require_encrypted_assertions: false,
+      want_assertions_signed: false,
+      name_id_format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
       created_at: c.created_at,
       updated_at: c.created_at,
     })

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { DomainSchema, HttpUrlSchema, LOGIN_HINT_MODES, ProviderSchema } from '../../domain/fields'
+import { DomainSchema, HttpUrlSchema, LOGIN_HINT_MODES, NameIdFormatSchema, ProviderSchema } from '../../domain/fields'
 
 /** Clerk-style wire schemas: projections of the domain model with Clerk's snake_case names. */
 
@@ -35,6 +35,9 @@ const idpAndSettingsFields = {
   redirect_uris: z.array(HttpUrlSchema).max(20).nullish().openapi({ description: 'saml-edge extension: where a finished sign-in may send the browser.' }),
   enable_request_signing: optionalFlag.openapi({ description: 'saml-edge extension: sign AuthnRequests (default true).' }),
   allow_sha1_signatures: optionalFlag.openapi({ description: 'saml-edge extension: accept RSA-SHA1 signed responses (default false).' }),
+  require_encrypted_assertions: optionalFlag.openapi({ description: 'saml-edge extension: refuse an assertion that is not encrypted to the SP (default false).' }),
+  want_assertions_signed: optionalFlag.openapi({ description: 'saml-edge extension: the Assertion itself must be signed; by default a signed Response around it also counts (default false).' }),
+  name_id_format: NameIdFormatSchema.nullish().openapi({ description: 'saml-edge extension: the NameIDPolicy Format the AuthnRequest asks for (default unspecified).' }),
 }
 
 export const ClerkCreateConnectionBody = z
@@ -114,6 +117,9 @@ export const ClerkSamlConnectionSchema = z
     redirect_uris: z.array(z.string()),
     enable_request_signing: z.boolean(),
     allow_sha1_signatures: z.boolean(),
+    require_encrypted_assertions: z.boolean(),
+    want_assertions_signed: z.boolean(),
+    name_id_format: NameIdFormatSchema,
     created_at: z.number().int(),
     updated_at: z.number().int(),
   })

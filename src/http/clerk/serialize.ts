@@ -39,6 +39,9 @@ function sharedChanges(b: CreateBody | UpdateBody): ConnectionChanges {
     redirectUris: b.redirect_uris ?? undefined,
     enableRequestSigning: flag(b.enable_request_signing),
     allowSha1: flag(b.allow_sha1_signatures),
+    requireEncryptedAssertions: flag(b.require_encrypted_assertions),
+    wantAssertionsSigned: flag(b.want_assertions_signed),
+    nameIdFormat: b.name_id_format ?? undefined,
   }
 }
 
@@ -123,6 +126,9 @@ export function toClerkConnection(c: SamlConnection, origin: string): ClerkSamlC
     redirect_uris: c.redirectUris,
     enable_request_signing: c.enableRequestSigning,
     allow_sha1_signatures: c.allowSha1,
+    require_encrypted_assertions: c.requireEncryptedAssertions,
+    want_assertions_signed: c.wantAssertionsSigned,
+    name_id_format: c.nameIdFormat,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
   }

@@ -6,7 +6,7 @@ export const CONNECTION_COLUMNS = [
   'idp_entity_id', 'idp_sso_url', 'idp_sso_binding', 'idp_certificates_json', 'idp_metadata_url', 'idp_metadata', 'organization_id',
   'attribute_mapping_json', 'active', 'sync_user_attributes', 'allow_subdomains', 'allow_idp_initiated',
   'disable_additional_identifications', 'allow_organization_account_linking', 'force_authn', 'login_hint_json',
-  'enable_request_signing', 'allow_sha1', 'redirect_uris_json', 'default_redirect_uri', 'client_secret_hash',
+  'enable_request_signing', 'allow_sha1', 'require_encrypted_assertions', 'want_assertions_signed', 'name_id_format', 'redirect_uris_json', 'default_redirect_uri', 'client_secret_hash',
   'user_count', 'created_at', 'updated_at',
 ] as const
 
@@ -45,6 +45,9 @@ export function fromRow(r: ConnectionRow): SamlConnection {
     loginHint: JSON.parse(String(r.login_hint_json)),
     enableRequestSigning: bool(r.enable_request_signing),
     allowSha1: bool(r.allow_sha1),
+    requireEncryptedAssertions: bool(r.require_encrypted_assertions),
+    wantAssertionsSigned: bool(r.want_assertions_signed),
+    nameIdFormat: r.name_id_format,
     redirectUris: JSON.parse(String(r.redirect_uris_json)),
     defaultRedirectUri: r.default_redirect_uri,
     clientSecretHash: r.client_secret_hash,
@@ -83,6 +86,9 @@ export function toRow(c: SamlConnection): ConnectionRow {
     login_hint_json: JSON.stringify(c.loginHint),
     enable_request_signing: c.enableRequestSigning ? 1 : 0,
     allow_sha1: c.allowSha1 ? 1 : 0,
+    require_encrypted_assertions: c.requireEncryptedAssertions ? 1 : 0,
+    want_assertions_signed: c.wantAssertionsSigned ? 1 : 0,
+    name_id_format: c.nameIdFormat,
     redirect_uris_json: JSON.stringify(c.redirectUris),
     default_redirect_uri: c.defaultRedirectUri,
     client_secret_hash: c.clientSecretHash,

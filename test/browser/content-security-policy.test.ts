@@ -5,11 +5,12 @@
 import { SELF } from 'cloudflare:test'
 import { deflateSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
-import { ORIGIN } from '../helpers/clerk'
+import { BINDING_POST } from '../helpers/idp-metadata'
 import { idpMetadataXml } from '../helpers/keys'
 import { activeConnection, APP_CALLBACK } from '../helpers/sso'
 import { CALLBACK, tenantWithClient } from '../supertokens/login-flow.helpers'
 import { uniqueEntityId } from '../supertokens/helpers'
+import { ORIGIN } from '../helpers/http'
 
 type Policy = Map<string, string[]>
 
@@ -51,7 +52,7 @@ describe('the HTTP-POST binding page', () => {
     expect(html).toContain('<form method="post" action="https://idp.example.com/sso/post">')
     expect(html).toMatch(/<script nonce="[^"]+">document\.forms\[0\]\.submit\(\)<\/script>/)
   }
-  const postOnlyMetadata = () => idpMetadataXml({ entityId: uniqueEntityId(), postOnly: true })
+  const postOnlyMetadata = () => idpMetadataXml({ entityId: uniqueEntityId(), ssoUrl: 'https://idp.example.com/sso/post', bindings: [BINDING_POST] })
 
   it('at /v1/saml/login', async () => {
     const { connection } = await activeConnection({ idp_metadata: postOnlyMetadata() })

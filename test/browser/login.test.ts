@@ -1,9 +1,9 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../src/domain/secrets'
-import { ORIGIN } from '../helpers/clerk'
 import spCertPem from '../fixtures/keys/sp.cert.pem?raw'
 import { activeConnection, APP_CALLBACK, startLogin } from '../helpers/sso'
+import { ORIGIN } from '../helpers/http'
 
 async function verifyRedirectSignature(url: URL): Promise<boolean> {
   // SAML Bindings §3.4.4.1: the signature covers the raw query parameters in this order.

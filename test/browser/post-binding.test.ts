@@ -2,10 +2,12 @@ import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { SignedXml } from 'xml-crypto'
 import spCertPem from '../fixtures/keys/sp.cert.pem?raw'
-import { clerkClient, connectionInput, newInstance, ORIGIN } from '../helpers/clerk'
+import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
+import { BINDING_POST } from '../helpers/idp-metadata'
 import { idpMetadataXml } from '../helpers/keys'
 import { APP_CALLBACK, postToAcs, userOf } from '../helpers/sso'
 import { makeSignedResponse, toBase64 } from '../helpers/test-idp'
+import { ORIGIN } from '../helpers/http'
 
 const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 const hidden = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], unescape(m[2]!)]))
@@ -14,7 +16,7 @@ async function postOnlyConnection(overrides: Record<string, unknown> = {}) {
   const api = clerkClient((await newInstance()).secretKey)
   const entityId = `https://idp.example.com/${crypto.randomUUID()}`
   const res = await api.create(
-    connectionInput({ idp_metadata: idpMetadataXml({ entityId, postOnly: true }), active: true, redirect_uris: [APP_CALLBACK], ...overrides }),
+    connectionInput({ idp_metadata: idpMetadataXml({ entityId, ssoUrl: 'https://idp.example.com/sso/post', bindings: [BINDING_POST] }), active: true, redirect_uris: [APP_CALLBACK], ...overrides }),
   )
   expect(res.status).toBe(200)
   return { api, entityId, connection: res.body as Record<string, any> }

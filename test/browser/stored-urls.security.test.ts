@@ -5,9 +5,9 @@
  */
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ORIGIN } from '../helpers/clerk'
 import { activeConnection, APP_CALLBACK } from '../helpers/sso'
 import { CALLBACK, acsFor, tenantWithClient } from '../supertokens/login-flow.helpers'
+import { ORIGIN } from '../helpers/http'
 
 const STORED: [string, string][] = [
   ['a javascript: URL', 'javascript:alert(document.domain)//'],

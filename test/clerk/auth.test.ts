@@ -1,7 +1,8 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
-import { clerkClient, connectionInput, DEV_SECRET_KEY, newInstance, ORIGIN } from '../helpers/clerk'
+import { clerkClient, connectionInput, DEV_SECRET_KEY, newInstance } from '../helpers/clerk'
+import { ORIGIN } from '../helpers/http'
 
 describe('Clerk-style authentication', () => {
   it('returns 401 authorization_header_format_invalid without a header or with a malformed one', async () => {

@@ -1,7 +1,9 @@
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { bare, expiredCertPem, idpCertPem, idpMetadataXml, rolloverCertPem } from '../helpers/keys'
-import { clerkClient, connectionInput, newInstance, ORIGIN } from '../helpers/clerk'
+import { expiredCertPem, idpCertPem, idpMetadataXml, rolloverCertPem } from '../helpers/keys'
+import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
+import { bare } from '../helpers/idp-metadata'
+import { ORIGIN } from '../helpers/http'
 
 let api: ReturnType<typeof clerkClient>
 beforeEach(async () => {

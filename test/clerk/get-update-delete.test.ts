@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
-import { idpCertPem, idpMetadataXml, bare, rolloverCertPem } from '../helpers/keys'
+import { idpCertPem, idpMetadataXml, rolloverCertPem } from '../helpers/keys'
+import { bare } from '../helpers/idp-metadata'
 
 let api: ReturnType<typeof clerkClient>
 beforeEach(async () => {

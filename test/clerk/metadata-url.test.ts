@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import { makeMetadataFetcher } from '../../src/services/metadata-fetcher'
 import { isPrivateHost } from '../../src/services/outbound-url'
-import { clerkClient, connectionInput, newInstance, ORIGIN } from '../helpers/clerk'
+import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
+import { ORIGIN } from '../helpers/http'
 
 const HOST = 'https://idp-metadata.test'
 let api: ReturnType<typeof clerkClient>

@@ -1,8 +1,9 @@
 import { SELF } from 'cloudflare:test'
 import { afterAll, describe, expect, it } from 'vitest'
-import { connectionInput, newInstance, ORIGIN } from '../helpers/clerk'
+import { connectionInput, newInstance } from '../helpers/clerk'
 import { idpMetadataXml } from '../helpers/keys'
 import { seedConnections } from '../helpers/store'
+import { ORIGIN } from '../helpers/http'
 
 // The real @clerk/backend client, unchanged, talking HTTP to the Worker under test. The SDK binds
 // `fetch` when it loads, so the routing to the Worker (SELF; the test runtime has no listening

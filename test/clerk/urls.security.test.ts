@@ -6,11 +6,12 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
-import { connectionInput, freshInstanceEachTest, ORIGIN } from '../helpers/clerk'
+import { connectionInput, freshInstanceEachTest } from '../helpers/clerk'
 import { HOSTILE_URLS } from '../helpers/hostile-urls'
 import { idpCertPem, idpMetadataXml } from '../helpers/keys'
 import { activeConnection } from '../helpers/sso'
 import { snapshotInstance } from '../helpers/store'
+import { ORIGIN } from '../helpers/http'
 
 const t = freshInstanceEachTest()
 

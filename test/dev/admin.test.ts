@@ -1,8 +1,8 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
+import { ORIGIN } from '../helpers/http'
 
-const ORIGIN = 'http://saml-edge.test'
 const form = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')]))
 
 describe('development admin page and IdP', () => {

@@ -2,8 +2,8 @@ import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import { assertDocumentedResponse } from '../helpers/openapi'
+import { ORIGIN } from '../helpers/http'
 
-const ORIGIN = 'http://saml-edge.test'
 const honoToOpenApi = (p: string) => p.replace(/:([A-Za-z_]+)/g, '{$1}')
 
 describe('GET /openapi.json', () => {

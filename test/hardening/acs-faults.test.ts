@@ -11,7 +11,8 @@ import { sha256Hex } from '../../src/domain/secrets'
 import { activeConnection, exchange, signedResponseXmlFor } from '../helpers/sso'
 import { toBase64 } from '../helpers/test-idp'
 import { failFirst, FaultInjector, faultyEnv, type FaultMode } from './faulty-bindings'
-import { answerOf, captureLogs, ORIGIN, type Answer } from './wire'
+import { captureLogs } from './wire'
+import { type Answer, answerOf, ORIGIN } from '../helpers/http'
 
 captureLogs()
 const app = createApp()

@@ -231,13 +231,12 @@ export const pathId = fc.oneof(
 
 // ---------------------------------------------------------------- base64
 
-/** Standard base64 of bytes. */
-export function base64Of(bytes: Uint8Array): string {
+/** Standard base64 of bytes (of UTF-8 text: toBase64 in test/helpers/test-idp.ts). */
+function base64Of(bytes: Uint8Array): string {
   let binary = ''
   for (const b of bytes) binary += String.fromCharCode(b)
   return btoa(binary)
 }
-export const base64OfText = (text: string): string => base64Of(new TextEncoder().encode(text))
 
 export const randomBase64 = fc.oneof(
   { arbitrary: fc.uint8Array({ maxLength: 600 }).map(base64Of), weight: 3 },

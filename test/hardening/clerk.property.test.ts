@@ -6,27 +6,11 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { newInstance } from '../helpers/clerk'
-import { idpCertPem } from '../helpers/keys'
-import { idpMetadataXml } from '../supertokens/helpers'
-import {
-  PROPERTY_TIMEOUT,
-  anyBody,
-  applyBodyMutations,
-  bodyMutation,
-  contentType,
-  domainLike,
-  mutateXml,
-  nastyString,
-  pathId,
-  queryString,
-  randomXml,
-  runs,
-  urlLike,
-  xmlAttr,
-  xmlMutations,
-} from './arbitraries'
+import { idpCertPem, idpMetadataXml } from '../helpers/keys'
+import { PROPERTY_TIMEOUT, anyBody, applyBodyMutations, bodyMutation, contentType, domainLike, mutateXml, nastyString, pathId, queryString, randomXml, runs, urlLike, xmlAttr, xmlMutations } from './arbitraries'
 import { snapshotInstance, type StoreSnapshot } from '../helpers/store'
-import { captureLogs, expectClerkAnswer, expectClerkError, expectNoInternalErrors, expectNoPollution, send, type Answer } from './wire'
+import { captureLogs, expectClerkAnswer, expectClerkError, expectNoInternalErrors, expectNoPollution } from './wire'
+import { type Answer, send } from '../helpers/http'
 
 const logs = captureLogs()
 let instanceId: string
@@ -90,8 +74,8 @@ beforeAll(async () => {
   const plain = await clerk('POST', '/v1/saml_connections', JSON.stringify({ name: 'plain', provider: 'saml_custom', domain: 'plain.fuzz.example.com' }))
   const active = await clerk('POST', '/v1/saml_connections', JSON.stringify(validCreate('active')))
   expect([plain.status, active.status]).toEqual([200, 200])
-  ids.plain = plain.json.id
-  ids.active = active.json.id
+  ids.plain = plain.body.id
+  ids.active = active.body.id
 })
 
 describe('POST /v1/saml_connections', () => {
@@ -156,7 +140,7 @@ function expectStoredUrl(u: unknown) {
 }
 const expectStoredUrls = (a: Answer) => {
   if (a.status !== 200) return
-  for (const u of [a.json.idp_sso_url, a.json.idp_metadata_url, ...a.json.redirect_uris]) expectStoredUrl(u)
+  for (const u of [a.body.idp_sso_url, a.body.idp_metadata_url, ...a.body.redirect_uris]) expectStoredUrl(u)
 }
 
 describe('URLs in create and update (idp_sso_url, idp_metadata_url, redirect_uris, the metadata SSO Location)', () => {
@@ -193,7 +177,7 @@ describe('URLs in create and update (idp_sso_url, idp_metadata_url, redirect_uri
 /** A stored domain is a hostname as DNS writes it: lower-case ASCII (punycode), two labels or more, no trailing dot. */
 const expectStoredDomains = (a: Answer) => {
   if (a.status !== 200) return
-  for (const d of a.json.domains) {
+  for (const d of a.body.domains) {
     expect(d).toMatch(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/)
     expect(d.length).toBeLessThanOrEqual(253)
   }
@@ -229,8 +213,8 @@ describe('GET /v1/saml_connections', () => {
     await fc.assert(
       fc.asyncProperty(queryString, async (q) => {
         const a = await expectSafe('list', () => clerk('GET', `/v1/saml_connections?${q}`), { mayWrite: false })
-        if (a.status === 200) expect(a.json.total_count).toBeGreaterThanOrEqual(a.json.data.length)
-        else expect(a.json.errors.every((e: { code: string }) => e.code === 'invalid_query_parameter_value'), a.text).toBe(true)
+        if (a.status === 200) expect(a.body.total_count).toBeGreaterThanOrEqual(a.body.data.length)
+        else expect(a.body.errors.every((e: { code: string }) => e.code === 'invalid_query_parameter_value'), a.text).toBe(true)
       }),
       runs(60),
     )

@@ -13,9 +13,10 @@ import { upsertClient } from '../../src/services/supertokens-clients'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
 import { activeConnection, APP_CALLBACK, exchange, postToAcs, signedResponseXmlFor, startLogin } from '../helpers/sso'
 import { toBase64 } from '../helpers/test-idp'
-import { base64, idpMetadataXml, newApp, newTenantId, stClient } from '../supertokens/helpers'
+import { newApp, newTenantId, stClient } from '../supertokens/helpers'
 import { expectDomainRowsConsistent, snapshotInstance } from '../helpers/store'
 import { captureLogs } from './wire'
+import { idpMetadataXml } from '../helpers/keys'
 
 captureLogs()
 const SLOW = 60_000
@@ -95,7 +96,7 @@ describe('concurrent SuperTokens PUTs in one tenant', () => {
     ...(clientId ? { clientId } : {}),
     redirectURIs: ['https://app.example.com/cb'],
     defaultRedirectURI: 'https://app.example.com/cb',
-    metadataXML: base64(idpMetadataXml({ entityId })),
+    metadataXML: toBase64(idpMetadataXml({ entityId })),
   })
 
   it('with the same IdP entity id: exactly one OK, the rest DUPLICATE_IDP_ENTITY_ERROR', async () => {

@@ -15,11 +15,13 @@ import { createApp } from '../../src/app'
 import { buildDeps } from '../../src/wiring/deps'
 import { drainEdgeSyncs } from '../../src/services/edge-sync'
 import { newInstance } from '../helpers/clerk'
-import { base64, idpMetadataXml, storeKey } from '../supertokens/helpers'
 import { PROPERTY_TIMEOUT, runs } from './arbitraries'
 import { failAt, failFirst, FaultInjector, faultyEnv, type FaultMode, type FaultPlan } from './faulty-bindings'
-import { expectDomainRowsConsistent, outboxEntries, snapshotInstance, type StoreSnapshot } from '../helpers/store'
-import { answerOf, captureLogs, ORIGIN, send, type Answer, type SendInit } from './wire'
+import { expectDomainRowsConsistent, outboxEntries, snapshotInstance, storeKey, type StoreSnapshot } from '../helpers/store'
+import { captureLogs } from './wire'
+import { toBase64 } from '../helpers/test-idp'
+import { idpMetadataXml } from '../helpers/keys'
+import { type Answer, answerOf, ORIGIN, send, type SendInit } from '../helpers/http'
 
 captureLogs()
 const app = createApp()
@@ -59,19 +61,19 @@ const stPut = (ctx: Ctx, entity: string) => ({
   path: '/recipe/saml/clients',
   method: 'PUT',
   headers: stHeaders(ctx),
-  body: JSON.stringify({ clientId: `c-${ctx.tag}`, redirectURIs: ['https://app.example.com/cb'], defaultRedirectURI: 'https://app.example.com/cb', metadataXML: base64(idpMetadataXml({ entityId: entity })) }),
+  body: JSON.stringify({ clientId: `c-${ctx.tag}`, redirectURIs: ['https://app.example.com/cb'], defaultRedirectURI: 'https://app.example.com/cb', metadataXML: toBase64(idpMetadataXml({ entityId: entity })) }),
 })
 const entity = (ctx: Ctx, n: number) => `https://idp.example.com/${ctx.tag}/${n}`
 
 async function clerkCreate(ctx: Ctx, body: Record<string, unknown>): Promise<string> {
   const a = await send('/v1/saml_connections', { method: 'POST', headers: clerkHeaders(ctx), body: JSON.stringify({ provider: 'saml_custom', ...body }) })
   expect(a.status, a.text).toBe(200)
-  return a.json.id
+  return a.body.id
 }
 async function stSetupClient(ctx: Ctx): Promise<void> {
   const r = stPut(ctx, entity(ctx, 1))
   const a = await send(r.path, r)
-  expect(a.json?.status, a.text).toBe('OK')
+  expect(a.body?.status, a.text).toBe('OK')
   ctx.id = (await env.DB.prepare('SELECT id FROM saml_connections WHERE instance_id = ? AND client_id = ?').bind(ctx.instanceId, `c-${ctx.tag}`).first<{ id: string }>())?.id ?? null
 }
 const bystander = (ctx: Ctx) => clerkCreate(ctx, { name: 'bystander', domain: `bystander-${ctx.tag}.example.com` })
@@ -158,7 +160,7 @@ function expectFaultAnswer(s: Scenario, a: Answer): void {
   expect(a.status, a.text).toBe(500)
   if (s.style === 'clerk') {
     expect(a.contentType).toBe('application/json')
-    expect(a.json.errors.map((e: { code: string }) => e.code)).toEqual(['internal_clerk_error'])
+    expect(a.body.errors.map((e: { code: string }) => e.code)).toEqual(['internal_clerk_error'])
   } else {
     expect(a.contentType).toBe('text/html; charset=UTF-8')
     expect(a.text).toBe('Internal error\n')

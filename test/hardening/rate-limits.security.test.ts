@@ -17,7 +17,8 @@ import type { AppEnv } from '../../src/http/env'
 import { activeConnection, APP_CALLBACK } from '../helpers/sso'
 import { CALLBACK } from '../supertokens/login-flow.helpers'
 import { LEGACY, legacyClient } from '../supertokens/legacy.helpers'
-import { answerOf, captureLogs, ORIGIN, type Answer } from './wire'
+import { captureLogs } from './wire'
+import { type Answer, answerOf, ORIGIN } from '../helpers/http'
 
 const logs = captureLogs()
 

@@ -9,23 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { StLegacyTokenResponse, StLegacyUserInfo } from '../../src/http/supertokens/schemas'
 import { legacyAcs, legacyClient, SECRET, type LegacyClient } from '../supertokens/legacy.helpers'
 import { idpResponse } from '../supertokens/login-flow.helpers'
-import {
-  PROPERTY_TIMEOUT,
-  anyBody,
-  applyBase64Mutation,
-  base64Mutation,
-  base64OfText,
-  contentType,
-  mutateXml,
-  nastyString,
-  queryString,
-  randomBase64,
-  randomXml,
-  runs,
-  xmlMutations,
-} from './arbitraries'
+import { PROPERTY_TIMEOUT, anyBody, applyBase64Mutation, base64Mutation, contentType, mutateXml, nastyString, queryString, randomBase64, randomXml, runs, xmlMutations } from './arbitraries'
 import { consumedCodeCount, snapshotInstance } from '../helpers/store'
-import { captureLogs, expectNoInternalErrors, expectNoPollution, send, type Answer } from './wire'
+import { captureLogs, expectNoInternalErrors, expectNoPollution } from './wire'
+import { toBase64 } from '../helpers/test-idp'
+import { type Answer, send } from '../helpers/http'
 
 const logs = captureLogs()
 let c: LegacyClient
@@ -63,9 +51,9 @@ async function expectSafe(request: () => Promise<Answer>, success: (a: Answer) =
 
 const samlResponseValue = fc.oneof(
   { arbitrary: randomBase64, weight: 2 },
-  { arbitrary: base64Mutation.map((m) => applyBase64Mutation(base64OfText(signedXml), m)), weight: 2 },
-  { arbitrary: xmlMutations.map((ms) => base64OfText(mutateXml(signedXml, ms))), weight: 4 },
-  { arbitrary: randomXml.map(base64OfText), weight: 1 },
+  { arbitrary: base64Mutation.map((m) => applyBase64Mutation(toBase64(signedXml), m)), weight: 2 },
+  { arbitrary: xmlMutations.map((ms) => toBase64(mutateXml(signedXml, ms))), weight: 4 },
+  { arbitrary: randomXml.map(toBase64), weight: 1 },
   { arbitrary: nastyString, weight: 1 },
 )
 
@@ -104,7 +92,7 @@ describe('POST /recipe/saml/legacy/token and GET /recipe/saml/legacy/userinfo', 
         const form = Object.fromEntries(Object.entries({ client_id, client_secret, code }).filter((e): e is [string, string] => e[1] !== undefined))
         await expectSafe(
           () => send(`${LEGACY}/token`, { method: 'POST', headers: { 'content-type': type }, body: new URLSearchParams(form).toString() }),
-          (a) => a.status === 200 && StLegacyTokenResponse.safeParse(a.json).success,
+          (a) => a.status === 200 && StLegacyTokenResponse.safeParse(a.body).success,
         )
       }),
       runs(40),
@@ -114,7 +102,7 @@ describe('POST /recipe/saml/legacy/token and GET /recipe/saml/legacy/userinfo', 
       fc.asyncProperty(authorization, async (value) => {
         await expectSafe(
           () => send(`${LEGACY}/userinfo`, { headers: { authorization: headerSafe(value).slice(0, 4096) } }),
-          (a) => a.status === 200 && StLegacyUserInfo.safeParse(a.json).success,
+          (a) => a.status === 200 && StLegacyUserInfo.safeParse(a.body).success,
         )
       }),
       runs(40),
@@ -131,7 +119,7 @@ describe('GET /recipe/saml/legacy/authorize', () => {
           () => send(`${LEGACY}/authorize?${q}${extra}`),
           (a) =>
             (a.status === 307 && (a.location ?? '').startsWith('https://idp.example.com/sso?SAMLRequest=')) ||
-            (a.status === 200 && a.contentType === 'application/json; charset=UTF-8' && a.json?.status === 'INVALID_CLIENT_ERROR'),
+            (a.status === 200 && a.contentType === 'application/json; charset=UTF-8' && a.body?.status === 'INVALID_CLIENT_ERROR'),
         )
       }),
       runs(50),

@@ -5,29 +5,13 @@
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { base64, idpMetadataXml, newApp, newTenantId } from '../supertokens/helpers'
-import {
-  PROPERTY_TIMEOUT,
-  anyBody,
-  applyBase64Mutation,
-  applyBodyMutations,
-  base64Mutation,
-  base64OfText,
-  bodyMutation,
-  contentType,
-  mutateXml,
-  nastyString,
-  pathId,
-  queryString,
-  randomBase64,
-  randomXml,
-  runs,
-  urlLike,
-  xmlAttr,
-  xmlMutations,
-} from './arbitraries'
+import { newApp, newTenantId } from '../supertokens/helpers'
+import { PROPERTY_TIMEOUT, anyBody, applyBase64Mutation, applyBodyMutations, base64Mutation, bodyMutation, contentType, mutateXml, nastyString, pathId, queryString, randomBase64, randomXml, runs, urlLike, xmlAttr, xmlMutations } from './arbitraries'
 import { snapshotInstance } from '../helpers/store'
-import { captureLogs, expectNoInternalErrors, expectNoPollution, expectSupertokensAnswer, send, type Answer } from './wire'
+import { captureLogs, expectNoInternalErrors, expectNoPollution, expectSupertokensAnswer } from './wire'
+import { toBase64 } from '../helpers/test-idp'
+import { idpMetadataXml } from '../helpers/keys'
+import { type Answer, send } from '../helpers/http'
 
 const logs = captureLogs()
 let instanceId: string
@@ -57,7 +41,7 @@ async function expectSafe(kind: Parameters<typeof expectSupertokensAnswer>[1], r
   logs.take()
   const a = await request()
   expectSupertokensAnswer(a, kind)
-  const wrote = a.status === 200 && a.json.status === 'OK' && (kind === 'upsert' || (kind === 'remove' && a.json.didExist === true))
+  const wrote = a.status === 200 && a.body.status === 'OK' && (kind === 'upsert' || (kind === 'remove' && a.body.didExist === true))
   if (!wrote) expect(await snapshotInstance(instanceId)).toEqual(before)
   expectNoInternalErrors(logs.take())
   expectNoPollution()
@@ -70,7 +54,7 @@ const validPut = (entityId: string, clientId?: string) => ({
   clientSecret: 'secret',
   redirectURIs: [CALLBACK, 'https://app.example.com/other'],
   defaultRedirectURI: CALLBACK,
-  metadataXML: base64(idpMetadataXml({ entityId })),
+  metadataXML: toBase64(idpMetadataXml({ entityId })),
   allowIDPInitiatedLogin: true,
   enableRequestSigning: false,
 })
@@ -92,7 +76,7 @@ beforeAll(async () => {
     const s: Scope = { prefix, apiKey, otherEntityId: `https://idp.example.com/other/${crypto.randomUUID()}` }
     const existing = await st(s, 'PUT', '/recipe/saml/clients', JSON.stringify(validPut(`https://idp.example.com/${crypto.randomUUID()}`, 'existing')))
     const other = await st(s, 'PUT', '/recipe/saml/clients', JSON.stringify(validPut(s.otherEntityId, 'other')))
-    expect([existing.json.status, other.json.status]).toEqual(['OK', 'OK'])
+    expect([existing.body.status, other.body.status]).toEqual(['OK', 'OK'])
     scopes.push(s)
   }
 })
@@ -120,9 +104,9 @@ describe('PUT /recipe/saml/clients', () => {
   it('answers random, mutated base64 and base64 of mutated or random XML in metadataXML the same way', async () => {
     const metadataXML = fc.oneof(
       { arbitrary: randomBase64, weight: 2 },
-      { arbitrary: fc.tuple(fresh, base64Mutation).map(([e, m]) => applyBase64Mutation(base64(idpMetadataXml({ entityId: e })), m)), weight: 2 },
-      { arbitrary: fc.tuple(fresh, xmlMutations).map(([e, ms]) => base64OfText(mutateXml(idpMetadataXml({ entityId: e }), ms))), weight: 4 },
-      { arbitrary: randomXml.map(base64OfText), weight: 1 },
+      { arbitrary: fc.tuple(fresh, base64Mutation).map(([e, m]) => applyBase64Mutation(toBase64(idpMetadataXml({ entityId: e })), m)), weight: 2 },
+      { arbitrary: fc.tuple(fresh, xmlMutations).map(([e, ms]) => toBase64(mutateXml(idpMetadataXml({ entityId: e }), ms))), weight: 4 },
+      { arbitrary: randomXml.map(toBase64), weight: 1 },
     )
     await fc.assert(
       fc.asyncProperty(scope, clientId, metadataXML, async (s, id, xml) => {
@@ -136,7 +120,7 @@ describe('PUT /recipe/saml/clients', () => {
     await fc.assert(
       fc.asyncProperty(scope, fc.constantFrom('existing', 'new-client', undefined), async (s, id) => {
         const a = await expectSafe('upsert', () => st(s, 'PUT', '/recipe/saml/clients', JSON.stringify(validPut(s.otherEntityId, id))))
-        expect(a.json).toEqual({ status: 'DUPLICATE_IDP_ENTITY_ERROR' })
+        expect(a.body).toEqual({ status: 'DUPLICATE_IDP_ENTITY_ERROR' })
       }),
       runs(10),
     )
@@ -149,15 +133,15 @@ describe('PUT /recipe/saml/clients with any URL', () => {
     const valid = validPut(entityId, id)
     if (which === 'redirectURIs') return { ...valid, redirectURIs: [CALLBACK, url] }
     if (which === 'defaultRedirectURI') return { ...valid, redirectURIs: [CALLBACK, url], defaultRedirectURI: url }
-    return { ...valid, metadataXML: base64OfText(idpMetadataXml({ entityId }).replace(/Location="[^"]*"/g, `Location="${xmlAttr(url)}"`)) }
+    return { ...valid, metadataXML: toBase64(idpMetadataXml({ entityId }).replace(/Location="[^"]*"/g, `Location="${xmlAttr(url)}"`)) }
   }
 
   it('answers OK holding only rule-abiding, normalised URLs, or a plain-text 400 that writes nothing', async () => {
     await fc.assert(
       fc.asyncProperty(scope, fresh, clientId, field, urlLike, async (s, entityId, id, which, url) => {
         const a = await expectSafe('upsert', () => st(s, 'PUT', '/recipe/saml/clients', JSON.stringify(bodyWith(entityId, id, which, url))))
-        if (a.status !== 200 || a.json.status !== 'OK') return
-        for (const u of [a.json.defaultRedirectURI, a.json.idpSsoUrl, ...a.json.redirectURIs]) {
+        if (a.status !== 200 || a.body.status !== 'OK') return
+        for (const u of [a.body.defaultRedirectURI, a.body.idpSsoUrl, ...a.body.redirectURIs]) {
           expect(u).toMatch(/^https?:\/\/[^\s\p{Cc}\p{Cf}]+$/u)
           expect(new URL(u).href).toBe(u)
         }
@@ -173,7 +157,7 @@ describe('POST /recipe/saml/clients/remove', () => {
     await fc.assert(
       fc.asyncProperty(scope, body, contentType, async (s, b, type) => {
         const a = await expectSafe('remove', () => st(s, 'POST', '/recipe/saml/clients/remove', b, { 'content-type': type }))
-        if (a.status === 200) expect(a.json.didExist).toBe(false)
+        if (a.status === 200) expect(a.body.didExist).toBe(false)
       }),
       runs(50),
     )

@@ -1,42 +1,11 @@
 /**
- * Sends raw requests to the Worker under test and checks that each answer is in the envelope of the
- * API style that was called. Every check throws (through `expect`), so it can sit inside a property.
+ * Checks that an answer of the Worker under test is in the envelope of the API style that was
+ * called, and captures its log lines. Every check throws (through `expect`), so it can sit inside a property.
  */
-import { SELF } from 'cloudflare:test'
 import { afterAll, beforeAll, expect, vi } from 'vitest'
 import { ClerkDeletedObjectSchema, ClerkSamlConnectionSchema, ClerkSamlConnectionsSchema } from '../../src/http/clerk/schemas'
 import { StListClientsResponse, StRemoveClientResponse, StUpsertClientResponse } from '../../src/http/supertokens/schemas'
-
-export const ORIGIN = 'http://saml-edge.test'
-
-export interface Answer {
-  status: number
-  contentType: string | null
-  location: string | null
-  text: string
-  json: any
-}
-
-export interface SendInit {
-  method?: string
-  headers?: Record<string, string>
-  body?: string | Uint8Array | ReadableStream<Uint8Array>
-}
-
-export async function send(path: string, init: SendInit = {}): Promise<Answer> {
-  return answerOf(await SELF.fetch(`${ORIGIN}${path}`, { method: init.method ?? 'GET', headers: init.headers, body: init.body, redirect: 'manual' }))
-}
-
-export async function answerOf(res: Response): Promise<Answer> {
-  const text = await res.text()
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  return { status: res.status, contentType: res.headers.get('content-type'), location: res.headers.get('location'), text, json }
-}
+import type { Answer } from '../helpers/http'
 
 const brief = (a: Answer) => `${a.status} ${a.contentType} ${a.text.slice(0, 300)}`
 
@@ -56,11 +25,11 @@ export function expectClerkError(a: Answer): void {
   expect(a.status, brief(a)).toBeGreaterThanOrEqual(400)
   expect(a.status, brief(a)).toBeLessThan(500)
   expect(a.contentType, brief(a)).toBe('application/json')
-  expect(Object.keys(a.json ?? {}).sort(), brief(a)).toEqual(['clerk_trace_id', 'errors', 'meta'])
-  expect(a.json.meta).toEqual({})
-  expect(a.json.clerk_trace_id).toMatch(/^req_[0-9A-Za-z]{22}$/)
-  expect(Array.isArray(a.json.errors) && a.json.errors.length > 0, brief(a)).toBe(true)
-  for (const e of a.json.errors) {
+  expect(Object.keys(a.body ?? {}).sort(), brief(a)).toEqual(['clerk_trace_id', 'errors', 'meta'])
+  expect(a.body.meta).toEqual({})
+  expect(a.body.clerk_trace_id).toMatch(/^req_[0-9A-Za-z]{22}$/)
+  expect(Array.isArray(a.body.errors) && a.body.errors.length > 0, brief(a)).toBe(true)
+  for (const e of a.body.errors) {
     expect(CLERK_CODES.has(e.code), brief(a)).toBe(true)
     expect(typeof e.message === 'string' && e.message.length > 0, brief(a)).toBe(true)
     expect(typeof e.long_message === 'string' && e.long_message.length > 0, brief(a)).toBe(true)
@@ -84,7 +53,7 @@ const CLERK_OK = { connection: ClerkSamlConnectionSchema, list: ClerkSamlConnect
 export function expectClerkAnswer(a: Answer, kind: keyof typeof CLERK_OK): void {
   if (a.status !== 200) return expectClerkError(a)
   expect(a.contentType, brief(a)).toBe('application/json')
-  const parsed = CLERK_OK[kind].safeParse(a.json)
+  const parsed = CLERK_OK[kind].safeParse(a.body)
   expect(parsed.success, `${brief(a)}\n${parsed.error?.message ?? ''}`).toBe(true)
 }
 
@@ -99,7 +68,7 @@ const ST_OK = { upsert: StUpsertClientResponse, list: StListClientsResponse, rem
 export function expectSupertokensAnswer(a: Answer, kind: keyof typeof ST_OK): void {
   if (a.status === 200) {
     expect(a.contentType, brief(a)).toBe('application/json; charset=UTF-8')
-    const parsed = ST_OK[kind].safeParse(a.json)
+    const parsed = ST_OK[kind].safeParse(a.body)
     expect(parsed.success, `${brief(a)}\n${parsed.error?.message ?? ''}`).toBe(true)
     return
   }
@@ -119,9 +88,9 @@ export function expectBrowserError(a: Answer, form: 'json' | 'html'): void {
   expect(a.location, brief(a)).toBeNull()
   if (form === 'json') {
     expect(a.contentType, brief(a)).toBe('application/json')
-    expect(Object.keys(a.json ?? {}).sort(), brief(a)).toEqual(['error', 'error_description', 'request_id'])
-    expect(BROWSER_ERRORS.has(a.json.error), brief(a)).toBe(true)
-    expect(a.json.request_id).toMatch(/^req_/)
+    expect(Object.keys(a.body ?? {}).sort(), brief(a)).toEqual(['error', 'error_description', 'request_id'])
+    expect(BROWSER_ERRORS.has(a.body.error), brief(a)).toBe(true)
+    expect(a.body.request_id).toMatch(/^req_/)
   } else {
     expect(a.contentType, brief(a)).toBe('text/html; charset=UTF-8')
     expect(a.text.startsWith('<!doctype html>'), brief(a)).toBe(true)

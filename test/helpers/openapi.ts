@@ -1,11 +1,12 @@
 import { Validator } from '@cfworker/json-schema'
 import { buildOpenApiDocument } from '../../src/http/docs/openapi'
+import { ORIGIN, type Answer } from './http'
 
 /**
  * Checks response bodies seen in tests against the published OpenAPI document, so the document
  * and the behaviour cannot drift apart. Validation runs in workerd (no code generation).
  */
-const doc = buildOpenApiDocument('http://saml-edge.test') as unknown as {
+const doc = buildOpenApiDocument(ORIGIN) as unknown as {
   paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>
   components: object
 }
@@ -45,4 +46,10 @@ export function assertDocumentedResponse(method: string, path: string, status: n
   if (!result.valid) {
     throw new Error(`${key}: body does not match the OpenAPI schema: ${JSON.stringify(result.errors.slice(0, 3))}`)
   }
+}
+
+/** Checks an answer of a documented API (JSON ones against their schema) and hands it back. */
+export function documented(method: string, path: string, a: Answer): Answer {
+  if (a.contentType?.startsWith('application/json')) assertDocumentedResponse(method, path.split('?')[0] ?? path, a.status, a.body)
+  return a
 }

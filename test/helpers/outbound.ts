@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { createApp } from '../../src/app'
-import { ORIGIN } from './clerk'
+import { ORIGIN } from './http'
 
 /** The host test/setup/outbound.ts answers for; every other host gets a 502. */
 export const METADATA_ORIGIN = 'https://idp-metadata.test'

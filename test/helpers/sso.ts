@@ -1,8 +1,9 @@
 import { SELF } from 'cloudflare:test'
 import { inflateSync } from 'fflate'
-import { clerkClient, connectionInput, newInstance, ORIGIN } from './clerk'
+import { clerkClient, connectionInput, newInstance } from './clerk'
 import { idpMetadataXml } from './keys'
 import { freshSignedResponse, type ResponseOptions, type SignOptions, type SignTarget } from './test-idp'
+import { ORIGIN } from './http'
 
 export const APP_CALLBACK = 'https://app.example.com/sso/callback'
 /** The email domain of the test IdP's users, one of every `activeConnection`'s domains. */

@@ -1,12 +1,22 @@
 /**
- * Reads of the real D1 store, to prove a refused request changed nothing and writes left no
- * half-record; and a bulk seed for tests that need many connections but test only reading them.
+ * The real D1 store as tests touch it directly: API keys stored the way `npm run keys` stores them,
+ * reads that prove a refused request changed nothing and writes left no half-record, and a bulk
+ * seed for tests that need many connections but test only reading them.
  */
 import { env } from 'cloudflare:test'
 import { expect } from 'vitest'
 import { newSamlConnectionId } from '../../src/domain/ids'
+import { sha256Hex } from '../../src/domain/secrets'
+import type { ApiKeyKind } from '../../src/storage/types'
 import { DEFAULT_APP_ID, DEFAULT_CONNECTION, DEFAULT_TENANT_ID } from '../../src/domain/saml-connection'
 import { CONNECTION_COLUMNS, toRow } from '../../src/storage/d1/connection-rows'
+
+/** Stores an API key as `npm run keys` does: only its SHA-256, with its owner. */
+export async function storeKey(kind: ApiKeyKind, key: string, instanceId: string, appId = 'public'): Promise<void> {
+  await env.DB.prepare('INSERT INTO api_keys (key_hash, kind, instance_id, app_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .bind(await sha256Hex(key), kind, instanceId, appId, 'test', Date.now())
+    .run()
+}
 
 export interface StoreSnapshot {
   connections: Record<string, unknown>[]

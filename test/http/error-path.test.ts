@@ -3,8 +3,9 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { errorStyleOf } from '../../src/http/error-style'
-import { clerkClient, connectionInput, newInstance, ORIGIN } from '../helpers/clerk'
+import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
 import { captureLogs } from '../hardening/wire'
+import { ORIGIN } from '../helpers/http'
 
 const logs = captureLogs()
 const refusals = () => logs.take().filter((l) => l.event === 'refusal')

@@ -1,6 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { getPlatformProxy } from 'wrangler'
+import { BINDING_POST, metadataXml } from '../helpers/idp-metadata'
 import { readRepoFile, ROOT, startWorker, type RunningWorker } from './worker'
 
 // Debian's chromium, installed by scripts/ensure-tools.mjs (npm's pretest).
@@ -55,12 +56,8 @@ async function createConnection(body: Record<string, unknown>): Promise<{ status
 
 /** IdP metadata with one HTTP-POST SingleSignOnService at `location` (attribute-escaped by the caller). */
 async function postOnlyMetadata(location: string): Promise<string> {
-  const cert = (await readRepoFile('test/fixtures/keys/idp.cert.pem')).replace(/-----[A-Z ]+-----|\s/g, '')
-  return (
-    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.example.com/${crypto.randomUUID()}">` +
-    `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
-    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${location}"/></md:IDPSSODescriptor></md:EntityDescriptor>`
-  )
+  const cert = await readRepoFile('test/fixtures/keys/idp.cert.pem')
+  return metadataXml({ entityId: `https://idp.example.com/${crypto.randomUUID()}`, ssoUrl: location, bindings: [BINDING_POST], certs: [cert] })
 }
 
 /** A page that records CSP violations and any dialog or script run a `javascript:` URL would cause. */

@@ -1,6 +1,7 @@
 import { inflateSync } from 'fflate'
 import BoxySAML from 'supertokens-node/lib/build/recipe/thirdparty/providers/boxySaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BINDING_REDIRECT, metadataXml } from '../helpers/idp-metadata'
 import { freshSignedResponse, toBase64, type KeyPair } from '../helpers/test-idp'
 import { makeIdpKey } from './idp-key'
 import { DEV_API_KEY, initSupertokens } from './supertokens-init'
@@ -29,11 +30,7 @@ afterAll(async () => {
   await worker?.stop()
 })
 
-const base64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)))
-
-function metadataXml(entityId: string): string {
-  return `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${entityId}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${idpKey.bareCert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>`
-}
+const metadata = (entityId: string) => metadataXml({ entityId, bindings: [BINDING_REDIRECT], certs: [idpKey.bareCert] })
 
 /** A public-tenant client with a secret, created over plain HTTP as any core client would. */
 async function newClient() {
@@ -41,7 +38,7 @@ async function newClient() {
   const res = await fetch(`${worker.origin}/recipe/saml/clients`, {
     method: 'PUT',
     headers: { 'api-key': DEV_API_KEY, 'content-type': 'application/json' },
-    body: JSON.stringify({ clientSecret: SECRET, redirectURIs: [APP_CALLBACK], defaultRedirectURI: APP_CALLBACK, metadataXML: base64(metadataXml(entityId)) }),
+    body: JSON.stringify({ clientSecret: SECRET, redirectURIs: [APP_CALLBACK], defaultRedirectURI: APP_CALLBACK, metadataXML: toBase64(metadata(entityId)) }),
   })
   const body = (await res.json()) as { status: string; clientId: string; spEntityId: string; acsUrl: string }
   if (body.status !== 'OK') throw new Error(`PUT failed: ${JSON.stringify(body)}`)

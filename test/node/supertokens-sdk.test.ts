@@ -1,6 +1,7 @@
 import { inflateSync } from 'fflate'
 import SAML from 'supertokens-node/recipe/saml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BINDING_REDIRECT, metadataXml } from '../helpers/idp-metadata'
 import { freshSignedResponse, toBase64, type KeyPair, type ResponseOptions, type SignOptions } from '../helpers/test-idp'
 import { makeIdpKey, redirectSignatureValid } from './idp-key'
 import { DEV_API_KEY, initSupertokens } from './supertokens-init'
@@ -13,12 +14,9 @@ import { readRepoFile, startWorker, type RunningWorker } from './worker'
 const idpKey: KeyPair & { bareCert: string } = await makeIdpKey()
 const spCertPem = await readRepoFile('test/fixtures/keys/sp.cert.pem')
 
-function metadataXml(entityId: string, ssoUrl = 'https://idp.example.com/sso'): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${entityId}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${idpKey.bareCert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${ssoUrl}"/></md:IDPSSODescriptor></md:EntityDescriptor>`
-}
+const metadata = (entityId: string, ssoUrl?: string) => metadataXml({ entityId, ssoUrl, bindings: [BINDING_REDIRECT], certs: [idpKey.bareCert] })
 
 /** The SDK leaves encoding to the caller: metadataXML goes to the core as standard base64. */
-const base64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)))
 
 const CALLBACK = 'http://localhost:3000/auth/callback/saml'
 const tenant = () => `t-${crypto.randomUUID().slice(0, 8)}`
@@ -43,7 +41,7 @@ describe('supertokens-node SAML recipe: client management', () => {
       tenantId,
       redirectURIs: [CALLBACK],
       defaultRedirectURI: CALLBACK,
-      metadataXML: base64(metadataXml(entityId)),
+      metadataXML: toBase64(metadata(entityId)),
       clientSecret: 'top-secret',
     })
     expect(created.status).toBe('OK')
@@ -68,7 +66,7 @@ describe('supertokens-node SAML recipe: client management', () => {
       clientId: created.clientId,
       redirectURIs: [CALLBACK, 'http://localhost:3000/other'],
       defaultRedirectURI: CALLBACK,
-      metadataXML: base64(metadataXml(entityId, 'https://idp.example.com/sso2')),
+      metadataXML: toBase64(metadata(entityId, 'https://idp.example.com/sso2')),
       allowIDPInitiatedLogin: true,
     })
     expect(updated).toMatchObject({ status: 'OK', clientId: created.clientId, allowIDPInitiatedLogin: true, redirectURIs: [CALLBACK, 'http://localhost:3000/other'] })
@@ -80,7 +78,7 @@ describe('supertokens-node SAML recipe: client management', () => {
 
   it('creates a client under a chosen clientId in the public tenant', async () => {
     const clientId = `sdk-${crypto.randomUUID()}`
-    const res = await SAML.createOrUpdateClient({ tenantId: 'public', clientId, redirectURIs: [CALLBACK], defaultRedirectURI: CALLBACK, metadataXML: base64(metadataXml(entity())), enableRequestSigning: false })
+    const res = await SAML.createOrUpdateClient({ tenantId: 'public', clientId, redirectURIs: [CALLBACK], defaultRedirectURI: CALLBACK, metadataXML: toBase64(metadata(entity())), enableRequestSigning: false })
     expect(res).toMatchObject({ status: 'OK', clientId, enableRequestSigning: false })
     expect((await SAML.listClients({ tenantId: 'public' })).clients.some((c) => c.clientId === clientId)).toBe(true)
     expect(await SAML.removeClient({ tenantId: 'public', clientId })).toEqual({ status: 'OK', didExist: true })
@@ -89,7 +87,7 @@ describe('supertokens-node SAML recipe: client management', () => {
   it('reports DUPLICATE_IDP_ENTITY_ERROR as the typed status', async () => {
     const tenantId = tenant()
     const entityId = entity()
-    const args = { tenantId, redirectURIs: [CALLBACK], defaultRedirectURI: CALLBACK, metadataXML: base64(metadataXml(entityId)) }
+    const args = { tenantId, redirectURIs: [CALLBACK], defaultRedirectURI: CALLBACK, metadataXML: toBase64(metadata(entityId)) }
     expect((await SAML.createOrUpdateClient(args)).status).toBe('OK')
     expect(await SAML.createOrUpdateClient(args)).toEqual({ status: 'DUPLICATE_IDP_ENTITY_ERROR' })
     expect((await SAML.listClients({ tenantId })).clients).toHaveLength(1)
@@ -98,7 +96,7 @@ describe('supertokens-node SAML recipe: client management', () => {
   it('keeps tenants apart', async () => {
     const a = tenant()
     const b = tenant()
-    const created = await SAML.createOrUpdateClient({ tenantId: a, redirectURIs: [CALLBACK], defaultRedirectURI: CALLBACK, metadataXML: base64(metadataXml(entity())) })
+    const created = await SAML.createOrUpdateClient({ tenantId: a, redirectURIs: [CALLBACK], defaultRedirectURI: CALLBACK, metadataXML: toBase64(metadata(entity())) })
     expect(created.status).toBe('OK')
     expect((await SAML.listClients({ tenantId: b })).clients).toEqual([])
     expect(await SAML.removeClient({ tenantId: b, clientId: (created as { clientId: string }).clientId })).toEqual({ status: 'OK', didExist: false })
@@ -106,7 +104,7 @@ describe('supertokens-node SAML recipe: client management', () => {
 
   it('surfaces a 400 from the service as the SDK\'s core error, with the core\'s message', async () => {
     await expect(
-      SAML.createOrUpdateClient({ tenantId: tenant(), redirectURIs: [CALLBACK], defaultRedirectURI: CALLBACK, metadataXML: base64('<not-metadata/>') }),
+      SAML.createOrUpdateClient({ tenantId: tenant(), redirectURIs: [CALLBACK], defaultRedirectURI: CALLBACK, metadataXML: toBase64('<not-metadata/>') }),
     ).rejects.toThrow(/status code: 400 and message: metadataXML does not have a valid SAML metadata/)
   })
 })
@@ -144,7 +142,7 @@ async function newClient(tenantId: string, extra: { redirectURIs?: string[]; all
     tenantId,
     redirectURIs: extra.redirectURIs ?? [CALLBACK],
     defaultRedirectURI: CALLBACK,
-    metadataXML: base64(metadataXml(entityId)),
+    metadataXML: toBase64(metadata(entityId)),
     allowIDPInitiatedLogin: extra.allowIDPInitiatedLogin,
   })
   if (created.status !== 'OK') throw new Error(`create failed: ${created.status}`)

@@ -2,14 +2,13 @@
 // standing in for IdPs that publish metadata at a URL. Nothing else leaves the sandbox.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { BINDING_POST, metadataXml } from '../helpers/idp-metadata'
 
 const certPem = readFileSync(path.join(import.meta.dirname, '../fixtures/keys/idp.cert.pem'), 'utf8')
-const bare = certPem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '')
 
 export const METADATA_HOST = 'idp-metadata.test'
 
-const metadata = (entityId: string) =>
-  `<?xml version="1.0"?><EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${entityId}"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${bare}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://${METADATA_HOST}/sso"/></IDPSSODescriptor></EntityDescriptor>`
+const metadata = (entityId: string) => metadataXml({ entityId, ssoUrl: `https://${METADATA_HOST}/sso`, bindings: [BINDING_POST], certs: [certPem] })
 
 // Every URL the Worker tried to fetch, so tests can show a refused target was never requested.
 const attempts: string[] = []

@@ -10,7 +10,8 @@ import { toBase64, type ResponseOptions } from '../helpers/test-idp'
 import { captureLogs } from '../hardening/wire'
 import { acsFor, callback, CALLBACK, codeOf, idpResponse, loginAndAnswer, tenantWithClient, userInfo } from '../supertokens/login-flow.helpers'
 import { authorize, LEGACY, legacyClient, plain } from '../supertokens/legacy.helpers'
-import { clerkClient, storeKey } from '../supertokens/helpers'
+import { clerkClient } from '../helpers/clerk'
+import { storeKey } from '../helpers/store'
 
 const logs = captureLogs()
 const EMAIL_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'

@@ -1,7 +1,9 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
-import { clientBody, DEV_API_KEY, newApp, newTenantId, ORIGIN, stClient, storeKey } from './helpers'
+import { clientBody, DEV_API_KEY, newApp, newTenantId, stClient } from './helpers'
+import { ORIGIN } from '../helpers/http'
+import { storeKey } from '../helpers/store'
 
 const expectText = (res: { status: number; contentType: string | null; text: string }, status: number, message: string) => {
   expect(res.status).toBe(status)

@@ -1,6 +1,10 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { base64, BINDING_POST, clientBody, idpCertPem, idpMetadataXml, newApp, ORIGIN, stClient, uniqueEntityId, type Answer } from './helpers'
+import { clientBody, newApp, stClient, tenantWithOneClient, uniqueEntityId } from './helpers'
+import { toBase64 } from '../helpers/test-idp'
+import { BINDING_POST } from '../helpers/idp-metadata'
+import { idpCertPem, idpMetadataXml } from '../helpers/keys'
+import { type Answer, ORIGIN } from '../helpers/http'
 
 const INVALID_METADATA = 'metadataXML does not have a valid SAML metadata'
 const field = (name: string) => `Field name '${name}' is invalid in JSON input`
@@ -11,49 +15,33 @@ function expectText(res: Answer, status: number, message: string) {
   expect(res.text).toBe(`${message}\n`)
 }
 
-/** A tenant holding one client, and a check that a refused request left it exactly as it was. */
-async function tenantWithOneClient() {
-  const { apiKey } = await newApp()
-  const st = stClient(apiKey)
-  const original = await st.put(clientBody({ clientId: 'existing' }))
-  expect(original.status).toBe(200)
-  const before = await st.list()
-  return {
-    st,
-    apiKey,
-    async expectUnchanged() {
-      expect(await st.list()).toEqual(before)
-    },
-  }
-}
-
 /** The base64url form of some XML, padded with spaces until it holds a character base64url spells differently. */
 function urlSafeBase64(xml: string): string {
   for (let pad = ''; ; pad += ' ') {
-    const b = base64(xml + pad)
+    const b = toBase64(xml + pad)
     if (/[+/]/.test(b)) return b.replace(/\+/g, '-').replace(/\//g, '_')
   }
 }
 
 const metadataCases: [string, string][] = [
   ['not base64', 'this is not base64!'],
-  ['base64 with line breaks', base64(idpMetadataXml()).replace(/(.{76})/g, '$1\n')],
+  ['base64 with line breaks', toBase64(idpMetadataXml()).replace(/(.{76})/g, '$1\n')],
   ['URL-safe base64', urlSafeBase64(idpMetadataXml())],
   ['empty', ''],
-  ['text that is not XML', base64('hello world')],
-  ['XML that is not metadata', base64('<?xml version="1.0"?><hello>world</hello>')],
-  ['SP-only metadata', base64(idpMetadataXml().replace(/IDPSSODescriptor/g, 'SPSSODescriptor'))],
-  ['metadata without entityID', base64(idpMetadataXml({ entityId: null }))],
-  ['metadata without an SSO endpoint', base64(idpMetadataXml({ bindings: [] }))],
-  ['metadata with an SSO endpoint of an unknown binding', base64(idpMetadataXml({ bindings: ['urn:example:binding'] }))],
-  ['metadata without a certificate', base64(idpMetadataXml({ certs: [] }))],
-  ['metadata with an encryption-only certificate', base64(idpMetadataXml().replace('use="signing"', 'use="encryption"'))],
-  ['metadata with a certificate that is not X.509', base64(idpMetadataXml({ certs: ['-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGUgYXQgYWxsLCBqdXN0IHNvbWUgdGV4dCB0aGF0IGlzIGxvbmcgZW5vdWdoIHRvIHBhc3M=\n-----END CERTIFICATE-----'] }))],
-  ['metadata with a certificate that is not base64', base64(idpMetadataXml({ certs: ['-----BEGIN CERTIFICATE-----\n!!not*base64%%\n-----END CERTIFICATE-----'] }))],
-  ['metadata with a DOCTYPE', base64(idpMetadataXml({ prolog: '<!DOCTYPE md:EntityDescriptor>' }))],
-  ['metadata with an external entity', base64(idpMetadataXml({ prolog: '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', entityId: '&xxe;' }))],
-  ['metadata with nested entity expansion', base64(idpMetadataXml({ prolog: '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>', entityId: '&b;' }))],
-  ['metadata larger than 512 KiB', base64(idpMetadataXml({ entityId: `https://idp.example.com/${'x'.repeat(600 * 1024)}` }))],
+  ['text that is not XML', toBase64('hello world')],
+  ['XML that is not metadata', toBase64('<?xml version="1.0"?><hello>world</hello>')],
+  ['SP-only metadata', toBase64(idpMetadataXml().replace(/IDPSSODescriptor/g, 'SPSSODescriptor'))],
+  ['metadata without entityID', toBase64(idpMetadataXml({ entityId: null }))],
+  ['metadata without an SSO endpoint', toBase64(idpMetadataXml({ bindings: [] }))],
+  ['metadata with an SSO endpoint of an unknown binding', toBase64(idpMetadataXml({ bindings: ['urn:example:binding'] }))],
+  ['metadata without a certificate', toBase64(idpMetadataXml({ certs: [] }))],
+  ['metadata with an encryption-only certificate', toBase64(idpMetadataXml().replace('use="signing"', 'use="encryption"'))],
+  ['metadata with a certificate that is not X.509', toBase64(idpMetadataXml({ certs: ['-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGUgYXQgYWxsLCBqdXN0IHNvbWUgdGV4dCB0aGF0IGlzIGxvbmcgZW5vdWdoIHRvIHBhc3M=\n-----END CERTIFICATE-----'] }))],
+  ['metadata with a certificate that is not base64', toBase64(idpMetadataXml({ certs: ['-----BEGIN CERTIFICATE-----\n!!not*base64%%\n-----END CERTIFICATE-----'] }))],
+  ['metadata with a DOCTYPE', toBase64(idpMetadataXml({ prolog: '<!DOCTYPE md:EntityDescriptor>' }))],
+  ['metadata with an external entity', toBase64(idpMetadataXml({ prolog: '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', entityId: '&xxe;' }))],
+  ['metadata with nested entity expansion', toBase64(idpMetadataXml({ prolog: '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>', entityId: '&b;' }))],
+  ['metadata larger than 512 KiB', toBase64(idpMetadataXml({ entityId: `https://idp.example.com/${'x'.repeat(600 * 1024)}` }))],
 ]
 
 describe('PUT /recipe/saml/clients: refused metadata', () => {
@@ -68,7 +56,7 @@ describe('PUT /recipe/saml/clients: refused metadata', () => {
 
   it('still accepts the same metadata once it is well-formed (the cases above fail for their own reason)', async () => {
     const { apiKey } = await newApp()
-    const res = await stClient(apiKey).put(clientBody({ metadataXML: base64(idpMetadataXml({ entityId: uniqueEntityId(), certs: [idpCertPem], bindings: [BINDING_POST] })) }))
+    const res = await stClient(apiKey).put(clientBody({ metadataXML: toBase64(idpMetadataXml({ entityId: uniqueEntityId(), certs: [idpCertPem], bindings: [BINDING_POST] })) }))
     expect(res.status).toBe(200)
   })
 })

@@ -1,21 +1,10 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import {
-  bare,
-  base64,
-  BINDING_POST,
-  BINDING_REDIRECT,
-  clientBody,
-  idpCertPem,
-  idpMetadataXml,
-  newApp,
-  newTenantId,
-  pem,
-  rolloverCertPem,
-  stClient,
-  uniqueEntityId,
-} from './helpers'
+import { clientBody, newApp, newTenantId, stClient, uniqueEntityId } from './helpers'
 import { sha256Hex } from '../../src/domain/secrets'
+import { bare, BINDING_POST, BINDING_REDIRECT } from '../helpers/idp-metadata'
+import { toBase64 } from '../helpers/test-idp'
+import { idpCertPem, idpMetadataXml, pem, rolloverCertPem } from '../helpers/keys'
 
 const CALLBACK = 'https://app.example.com/auth/callback/saml'
 
@@ -101,7 +90,7 @@ describe('PUT /recipe/saml/clients', () => {
       clientId: created.body.clientId,
       redirectURIs: ['https://other.example.com/cb', 'https://other.example.com/cb2'],
       defaultRedirectURI: 'https://other.example.com/cb2',
-      metadataXML: base64(idpMetadataXml({ entityId, ssoUrl: 'https://idp2.example.com/sso', certs: [rolloverCertPem] })),
+      metadataXML: toBase64(idpMetadataXml({ entityId, ssoUrl: 'https://idp2.example.com/sso', certs: [rolloverCertPem] })),
       allowIDPInitiatedLogin: true,
     })
 

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import {
-  bare,
-  clerkClient,
-  clientBody,
-  DEV_API_KEY,
-  DEV_CLERK_KEY,
-  idpCertPem,
-  idpMetadataXml,
-  newApp,
-  newTenantId,
-  stClient,
-  storeKey,
-  uniqueEntityId,
-} from './helpers'
+import { clientBody, DEV_API_KEY, newApp, newTenantId, stClient, uniqueEntityId } from './helpers'
+import { bare } from '../helpers/idp-metadata'
+import { clerkClient, DEV_SECRET_KEY } from '../helpers/clerk'
+import { idpCertPem, idpMetadataXml } from '../helpers/keys'
+import { storeKey } from '../helpers/store'
 
 /** One instance reachable through both styles: a SuperTokens API key (app public) and a Clerk secret key. */
 async function bothStyles() {
@@ -31,7 +22,7 @@ describe('one connection model, two styles', () => {
     const put = await stClient(DEV_API_KEY).put(clientBody({ clientId, allowIDPInitiatedLogin: true, enableRequestSigning: false, clientSecret: 'hidden' }, { entityId }))
     expect(put.body.status).toBe('OK')
 
-    const found = await clerkClient(DEV_CLERK_KEY).list(`?query=${encodeURIComponent(clientId)}`)
+    const found = await clerkClient(DEV_SECRET_KEY).list(`?query=${encodeURIComponent(clientId)}`)
     expect(found.status).toBe(200)
     expect(found.body.total_count).toBe(1)
     const conn = found.body.data[0]
@@ -56,12 +47,12 @@ describe('one connection model, two styles', () => {
       updated_at: put.body.updatedAt,
     })
     expect(JSON.stringify(conn)).not.toContain('hidden')
-    expect((await clerkClient(DEV_CLERK_KEY).get(conn.id)).body.id).toBe(conn.id)
+    expect((await clerkClient(DEV_SECRET_KEY).get(conn.id)).body.id).toBe(conn.id)
   })
 
   it('shows a Clerk-created connection through the SuperTokens style, with clientId = its samlc_ id (development keys)', async () => {
     const entityId = uniqueEntityId()
-    const created = await clerkClient(DEV_CLERK_KEY).create({
+    const created = await clerkClient(DEV_SECRET_KEY).create({
       name: 'Acme via Clerk',
       provider: 'saml_okta',
       domain: `acme-${crypto.randomUUID().slice(0, 8)}.com`,

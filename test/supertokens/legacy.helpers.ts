@@ -1,6 +1,5 @@
-import { SELF } from 'cloudflare:test'
-import { assertDocumentedResponse } from '../helpers/openapi'
-import { ORIGIN } from './helpers'
+import { ORIGIN, send, type Answer } from '../helpers/http'
+import { documented } from '../helpers/openapi'
 import { CALLBACK, decodeLogin, idpResponse, tenantWithClient } from './login-flow.helpers'
 
 export const LEGACY = '/recipe/saml/legacy'
@@ -9,29 +8,11 @@ export const SECRET = 'legacy-client-secret'
 /** The legacy callback as an IdP's configured ACS: the Recipient it expects of IdP-initiated responses. */
 export const legacyAcs = (instanceId: string) => `${ORIGIN}${LEGACY}/callback?instance_id=${instanceId}`
 
-export interface Plain {
-  status: number
-  contentType: string | null
-  location: string | null
-  text: string
-  body: any
-}
-
 /** A plain HTTP call, as a browser, an IdP or an OAuth client makes it: no SDK headers, redirects not followed. */
-export async function plain(method: string, path: string, init: { headers?: Record<string, string>; form?: Record<string, string> | string } = {}): Promise<Plain> {
+export async function plain(method: string, path: string, init: { headers?: Record<string, string>; form?: Record<string, string> | string } = {}): Promise<Answer> {
   const body = init.form === undefined ? undefined : typeof init.form === 'string' ? init.form : new URLSearchParams(init.form).toString()
   const headers = { ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }), ...init.headers }
-  const res = await SELF.fetch(`${ORIGIN}${path}`, { method, headers, body, redirect: 'manual' })
-  const text = await res.text()
-  let parsed: unknown = text
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    /* plain text */
-  }
-  const contentType = res.headers.get('content-type')
-  if (contentType?.startsWith('application/json')) assertDocumentedResponse(method, path.split('?')[0] ?? path, res.status, parsed)
-  return { status: res.status, contentType, location: res.headers.get('location'), text, body: parsed }
+  return documented(method, path, await send(path, { method, headers, body }))
 }
 
 /** A public-tenant client with a secret, whose IdP is the test IdP. */

@@ -1,9 +1,13 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../src/domain/secrets'
-import { base64, BINDING_POST, clientBody, idpMetadataXml, newApp, newTenantId, ORIGIN, stClient, uniqueEntityId } from './helpers'
+import { clientBody, newApp, newTenantId, stClient, uniqueEntityId } from './helpers'
 import { authorize, codeIn, LEGACY, legacyAcs, legacyClient, plain, SECRET, signIn, token, userinfo } from './legacy.helpers'
 import { CALLBACK, decodeLogin, idpResponse, OTHER_CALLBACK, spEntityIdOf, tenantWithClient } from './login-flow.helpers'
+import { toBase64 } from '../helpers/test-idp'
+import { BINDING_POST } from '../helpers/idp-metadata'
+import { idpMetadataXml } from '../helpers/keys'
+import { ORIGIN } from '../helpers/http'
 
 const EMAIL_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'
 const text = (status: number, body: string) => ({ status, contentType: 'text/html; charset=UTF-8', text: `${body}\n` })
@@ -72,7 +76,7 @@ describe('GET /recipe/saml/legacy/authorize', () => {
 
 describe('GET /recipe/saml/legacy/authorize for an IdP that takes only HTTP-POST', () => {
   it('answers the browser with an auto-posting form carrying a signed AuthnRequest, and the answer completes the flow', async () => {
-    const c = await legacyClient({ metadataXML: base64(idpMetadataXml({ entityId: uniqueEntityId(), ssoUrl: 'https://idp.example.com/sso/post', bindings: [BINDING_POST] })) })
+    const c = await legacyClient({ metadataXML: toBase64(idpMetadataXml({ entityId: uniqueEntityId(), ssoUrl: 'https://idp.example.com/sso/post', bindings: [BINDING_POST] })) })
     const entityId = (await c.st.list()).body.clients[0].idpEntityId as string
     const spEntityId = await spEntityIdOf(c.clientId, 'public')
     const res = await plain('GET', `${LEGACY}/authorize?${new URLSearchParams({ client_id: c.clientId, redirect_uri: CALLBACK, state: 'p1', instance_id: c.instanceId })}`)

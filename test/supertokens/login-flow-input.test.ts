@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { supertokensApi } from '../../src/http/supertokens/routes'
-import { base64, newApp, stClient, type Answer } from './helpers'
+import { newApp, stClient } from './helpers'
 import { acsFor, CALLBACK, tenantWithClient } from './login-flow.helpers'
+import { toBase64 } from '../helpers/test-idp'
+import { type Answer } from '../helpers/http'
 
 const field = (name: string) => `Field name '${name}' is invalid in JSON input`
 const MALFORMED = 'Invalid or malformed SAML response input'
@@ -36,12 +38,12 @@ describe('login-flow endpoints: malformed input is a 400 with the core\'s text',
     ['callback', 'an empty body', '', 'Invalid Json Input'],
     ['callback', 'no samlResponse', {}, field('samlResponse')],
     ['callback', 'a null samlResponse', { samlResponse: null }, field('samlResponse')],
-    ['callback', 'a null relayState', { samlResponse: base64('<x/>'), relayState: null }, field('relayState')],
+    ['callback', 'a null relayState', { samlResponse: toBase64('<x/>'), relayState: null }, field('relayState')],
     ['callback', 'an empty samlResponse', { samlResponse: '' }, MALFORMED],
     ['callback', 'a samlResponse that is not base64', { samlResponse: 'not base64!' }, MALFORMED],
-    ['callback', 'a samlResponse that is not XML', { samlResponse: base64('hello') }, MALFORMED],
-    ['callback', 'a samlResponse that is not a SAML Response', { samlResponse: base64('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>') }, MALFORMED],
-    ['callback', 'a samlResponse with a DOCTYPE', { samlResponse: base64('<!DOCTYPE x [<!ENTITY a "b">]><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&a;</samlp:Response>') }, MALFORMED],
+    ['callback', 'a samlResponse that is not XML', { samlResponse: toBase64('hello') }, MALFORMED],
+    ['callback', 'a samlResponse that is not a SAML Response', { samlResponse: toBase64('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>') }, MALFORMED],
+    ['callback', 'a samlResponse with a DOCTYPE', { samlResponse: toBase64('<!DOCTYPE x [<!ENTITY a "b">]><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&a;</samlp:Response>') }, MALFORMED],
     ['user', 'no accessToken', { clientId: 'c' }, field('accessToken')],
     ['user', 'no clientId', { accessToken: 'code' }, field('clientId')],
     ['user', 'a null accessToken', { accessToken: null, clientId: 'c' }, field('accessToken')],
@@ -75,7 +77,7 @@ describe('login-flow endpoints: auth, versions and methods', () => {
 
   it('answers the accepted statuses as HTTP 200 JSON', async () => {
     const c = await tenantWithClient()
-    const res = await c.st.call('POST', '/recipe/saml/callback', { samlResponse: base64('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), relayState: 'unknown' })
+    const res = await c.st.call('POST', '/recipe/saml/callback', { samlResponse: toBase64('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), relayState: 'unknown' })
     expect(res).toMatchObject({ status: 200, contentType: 'application/json; charset=UTF-8', body: { status: 'INVALID_RELAY_STATE_ERROR' } })
   })
 })

@@ -1,7 +1,8 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { clientBody, DEV_API_KEY, LOCAL_INSTANCE_ID, newApp, newTenantId, ORIGIN, stClient } from './helpers'
+import { clientBody, DEV_API_KEY, LOCAL_INSTANCE_ID, newApp, newTenantId, stClient } from './helpers'
 import { tenantWithClient } from './login-flow.helpers'
+import { ORIGIN } from '../helpers/http'
 
 async function get(path: string, headers: Record<string, string> = {}) {
   const res = await SELF.fetch(`${ORIGIN}${path}`, { headers })

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:test'
 import { inflateSync } from 'fflate'
 import { freshSignedResponse, toBase64, type ResponseOptions, type SignTarget, type SignOptions } from '../helpers/test-idp'
-import { clientBody, newApp, ORIGIN, stClient, uniqueEntityId } from './helpers'
+import { clientBody, newApp, stClient, uniqueEntityId } from './helpers'
+import { ORIGIN } from '../helpers/http'
 
 /** The SuperTokens app backend's callback, which is the ACS in the SuperTokens login flow. */
 export const APP_ORIGIN = 'https://app.example.com'

@@ -5,21 +5,17 @@
  */
 import { describe, expect, it } from 'vitest'
 import { HOSTILE_URLS } from '../helpers/hostile-urls'
-import { base64, BINDING_POST, BINDING_REDIRECT, clientBody, idpMetadataXml, newApp, stClient, uniqueEntityId, type Answer } from './helpers'
+import { clientBody, newApp, stClient, tenantWithOneClient, uniqueEntityId } from './helpers'
+import { toBase64 } from '../helpers/test-idp'
+import { BINDING_POST, BINDING_REDIRECT } from '../helpers/idp-metadata'
+import { idpMetadataXml } from '../helpers/keys'
+import { type Answer } from '../helpers/http'
 
 const INVALID_METADATA = 'metadataXML does not have a valid SAML metadata'
 const urlRefused = (field: string) => `Field name '${field}' is invalid in JSON input: must be an absolute http(s) URL`
 
 function expectText(res: Answer, status: number, message: string) {
   expect([res.status, res.contentType, res.text]).toEqual([status, 'text/html; charset=UTF-8', `${message}\n`])
-}
-
-/** A tenant holding one client; a refused PUT (new or an update of it) must leave the list as it was. */
-async function tenantWithOneClient() {
-  const st = stClient((await newApp()).apiKey)
-  expect((await st.put(clientBody({ clientId: 'existing' }))).status).toBe(200)
-  const before = await st.list()
-  return { st, expectUnchanged: async () => expect(await st.list()).toEqual(before) }
 }
 
 describe('PUT /recipe/saml/clients refuses redirect URIs outside the rule', () => {
@@ -47,7 +43,7 @@ describe('PUT /recipe/saml/clients refuses metadataXML whose SSO URL breaks the 
   for (const [what, bindings, ssoUrl] of cases) {
     it(`answers 400 "${INVALID_METADATA}" for ${what}, and changes nothing`, async () => {
       const t = await tenantWithOneClient()
-      const metadataXML = base64(idpMetadataXml({ entityId: uniqueEntityId(), bindings, ssoUrl }))
+      const metadataXML = toBase64(idpMetadataXml({ entityId: uniqueEntityId(), bindings, ssoUrl }))
       expectText(await t.st.put(clientBody({ metadataXML })), 400, INVALID_METADATA)
       expectText(await t.st.put(clientBody({ clientId: 'existing', metadataXML })), 400, INVALID_METADATA)
       await t.expectUnchanged()

@@ -8,6 +8,7 @@ import { attributeValue, childElements, textContent, type XmlElementNode } from 
 
 export const SAML_ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion'
 export const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer'
+const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity'
 
 export const samlChildren = (el: XmlElementNode | undefined, localName: string): XmlElementNode[] =>
   el ? childElements(el, SAML_ASSERTION_NS, localName) : []
@@ -45,6 +46,9 @@ export function checkTimeWindow(el: XmlElementNode, now: number, skewMs: number)
 export function checkIssuer(parent: XmlElementNode, expected: string, required: boolean): Result<string | null, SamlFailure> {
   const issuers = samlChildren(parent, 'Issuer')
   if (issuers.length === 0 && !required) return ok(null)
+  // SAML Profiles §4.1.4.2: the Format is omitted or the entity format; anything else names no IdP.
+  const format = issuers[0] && attributeValue(issuers[0], 'Format')
+  if (format !== undefined && format !== ENTITY_FORMAT) return fail({ reason: 'issuer_format_invalid', format })
   const got = issuers.length === 1 && issuers[0] ? textContent(issuers[0]).trim() : null
   return got === expected ? ok(got) : fail({ reason: 'issuer_mismatch', expected, got })
 }

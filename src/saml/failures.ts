@@ -30,6 +30,8 @@ export type SamlFailure =
   | { reason: 'decryption_failed' }
   | { reason: 'assertion_not_encrypted' }
   | { reason: 'signature_missing' }
+  /** The connection wants the Assertion itself signed, and only the Response around it is. */
+  | { reason: 'assertion_signature_missing' }
   | { reason: 'malformed_signature'; detail: string }
   | { reason: 'algorithm_not_allowed'; algorithm: string }
   | { reason: 'reference_mismatch'; detail: string }
@@ -40,6 +42,8 @@ export type SamlFailure =
   /** No configured certificate holds a key of the family the SignatureMethod needs (RSA or EC). */
   | { reason: 'certificate_key_mismatch'; algorithm: string }
   | { reason: 'issuer_mismatch'; expected: string; got: string | null }
+  /** An Issuer whose Format is not the entity format (SAML Profiles §4.1.4.2). */
+  | { reason: 'issuer_format_invalid'; format: string }
   | { reason: 'audience_mismatch'; expected: string; got: string[] }
   | { reason: 'destination_mismatch'; expected: string; got: string }
   | { reason: 'recipient_mismatch'; expected: string; got: string | null }

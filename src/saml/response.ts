@@ -40,6 +40,8 @@ export interface SamlResponseConfig {
   decryptionKeys?: readonly DecryptionKey[]
   /** Refuse a plain Assertion (default false): the connection wants every assertion encrypted. */
   requireEncryptedAssertions?: boolean
+  /** The Assertion itself must be signed (default false: a signed Response around it also counts). */
+  wantAssertionsSigned?: boolean
 }
 
 /** The facts of a verified assertion, all read from signed bytes. */

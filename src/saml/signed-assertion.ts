@@ -31,6 +31,18 @@ export interface SignedView {
 const isAssertion = (el: XmlElementNode) =>
   el.namespaceUri === SAML_ASSERTION_NS && (el.localName === 'Assertion' || el.localName === 'EncryptedAssertion')
 
+/**
+ * Inside an Assertion's own Advice (SAML Core §2.6.1): evidence the IdP adds, never who signs in.
+ * An Advice anywhere else (say in Extensions) is no Advice, so what it holds still counts.
+ */
+function inAdvice(el: XmlElementNode): boolean {
+  for (let p = el.parent; p; p = p.parent) {
+    if (p.namespaceUri === SAML_ASSERTION_NS && p.localName === 'Advice' && p.parent?.namespaceUri === SAML_ASSERTION_NS && p.parent.localName === 'Assertion') return true
+  }
+  return false
+}
+const countedAssertions = (el: XmlElementNode) => descendantElements(el).filter((d) => isAssertion(d) && !inAdvice(d))
+
 const checkAssertionAttributes = (assertion: XmlElementNode): Result<true, SamlFailure> =>
   attributeValue(assertion, 'Version') === '2.0' && attributeValue(assertion, 'ID')
     ? ok(true)
@@ -41,7 +53,7 @@ const checkAssertionAttributes = (assertion: XmlElementNode): Result<true, SamlF
  * ds:Object is seen too, and an EncryptedAssertion beside a plain one is two.
  */
 export function locateAssertion(root: XmlElementNode, requireEncrypted: boolean): Result<LocatedAssertion, SamlFailure> {
-  const all = descendantElements(root).filter(isAssertion)
+  const all = countedAssertions(root)
   const element = all[0]
   if (!element) return fail({ reason: 'assertion_missing' })
   if (all.length > 1) return fail({ reason: 'multiple_assertions', count: all.length })
@@ -65,7 +77,7 @@ async function decryptCarried(root: XmlElementNode, carried: XmlElementNode, con
   const decrypted = await decryptAssertion(carried, keys)
   if (!decrypted.ok) return decrypted
   const assertion = decrypted.value
-  const nested = descendantElements(assertion).filter(isAssertion).length - 1
+  const nested = countedAssertions(assertion).length - 1
   if (nested > 0) return fail({ reason: 'multiple_assertions', count: nested + 1 })
   const valid = checkAssertionAttributes(assertion)
   if (!valid.ok) return valid
@@ -119,6 +131,7 @@ export async function readSignedView(
   if (assertionSignatures.length > 1) return tooMany
   const [assertionSignature] = assertionSignatures
   if (!responseSignature && !assertionSignature) return fail({ reason: 'signature_missing' })
+  if (config.wantAssertionsSigned && !assertionSignature) return fail({ reason: 'assertion_signature_missing' })
   // Under a Response signature alone, the Assertion read is the one in the signed bytes.
   let signedAssertion: XmlElementNode | undefined = responseSignature ? (located.encrypted ? assertion : carried) : undefined
   if (assertionSignature) {

@@ -1,4 +1,7 @@
+import { AppError } from '../domain/errors'
 import type { AttributeMapping } from '../domain/saml-connection'
+
+const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient'
 
 /** The user a finished sign-in describes, after the connection's attribute mapping. */
 export interface SignInProfile {
@@ -32,16 +35,25 @@ function pick(attributes: Record<string, string[]>, mapped: string, defaults: st
   return null
 }
 
-/** Applies `attribute_mapping`: a mapped name wins; an empty mapping falls back to common names. */
+/**
+ * Applies `attribute_mapping`: a mapped name wins; an empty mapping falls back to common names.
+ * The user id is the mapped user-id attribute, else the NameID; under a transient NameID, else the
+ * email; with neither, the sign-in is refused.
+ */
 export function mapProfile(
   base: { connectionId: string; organizationId: string | null; idpEntityId: string; nameId: string; nameIdFormat: string | null; sessionIndex: string | null },
   attributes: Record<string, string[]>,
   mapping: AttributeMapping,
 ): SignInProfile {
-  const email = pick(attributes, mapping.emailAddress, DEFAULT_NAMES.emailAddress) ?? (base.nameId.includes('@') ? base.nameId : null)
+  const transient = base.nameIdFormat === TRANSIENT
+  const email = pick(attributes, mapping.emailAddress, DEFAULT_NAMES.emailAddress) ?? (!transient && base.nameId.includes('@') ? base.nameId : null)
+  const mappedUserId = (mapping.userId && pick(attributes, mapping.userId, [])) || null
+  // A transient NameID changes at every login: as a user id it would make a new user every time.
+  const userId = mappedUserId ?? (transient ? email : base.nameId)
+  if (!userId) throw new AppError('saml_response_rejected', { internal: { reason: 'transient_name_id_without_user_id' } })
   return {
     ...base,
-    userId: (mapping.userId && pick(attributes, mapping.userId, [])) || base.nameId,
+    userId,
     emailAddress: email,
     firstName: pick(attributes, mapping.firstName, DEFAULT_NAMES.firstName),
     lastName: pick(attributes, mapping.lastName, DEFAULT_NAMES.lastName),

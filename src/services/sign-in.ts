@@ -46,6 +46,8 @@ async function verify(deps: Deps, ctx: SignInContext, samlResponse: string, now:
       allowSha1: conn.allowSha1,
       expectedInResponseTo: ctx.login?.request.requestId ?? null,
       allowIdpInitiated: conn.allowIdpInitiated,
+      requireEncryptedAssertions: conn.requireEncryptedAssertions,
+      wantAssertionsSigned: conn.wantAssertionsSigned,
     },
     now,
   )

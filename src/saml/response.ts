@@ -10,10 +10,12 @@ import {
 } from './conditions'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { CLOCK_SKEW_MS, MAX_SAML_RESPONSE_BYTES } from './limits'
-import type { DecryptionKey } from './decryption-key'
+import type { SamlResponseConfig } from './response-config'
 import { findDuplicateId } from './signature'
 import { locateAssertion, readSignedView } from './signed-assertion'
 import { attributeValue, childElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
+
+export type { SamlResponseConfig }
 
 export const SAML_PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol'
 const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success'
@@ -22,26 +24,6 @@ const MAX_BASE64_CHARS = Math.ceil(MAX_SAML_RESPONSE_BYTES / 3) * 4
 /** What the IdP POSTed to the ACS, still encoded (the `SAMLResponse` form field). */
 export interface SamlResponseInput {
   samlResponseBase64: string
-}
-
-/** What the connection says about the IdP and about us. */
-export interface SamlResponseConfig {
-  idpEntityId: string
-  /** Bare base64 DER, as `certificate.ts` stores them; any of them may have signed. */
-  certificates: string[]
-  spEntityId: string
-  acsUrl: string
-  allowSha1: boolean
-  /** The ID of the AuthnRequest this login started with; null for an IdP-initiated login. */
-  expectedInResponseTo: string | null
-  allowIdpInitiated: boolean
-  clockSkewMs?: number
-  /** The SP's keys an EncryptedAssertion may be encrypted to (current and next); none: encrypted assertions are refused. */
-  decryptionKeys?: readonly DecryptionKey[]
-  /** Refuse a plain Assertion (default false): the connection wants every assertion encrypted. */
-  requireEncryptedAssertions?: boolean
-  /** The Assertion itself must be signed (default false: a signed Response around it also counts). */
-  wantAssertionsSigned?: boolean
 }
 
 /** The facts of a verified assertion, all read from signed bytes. */

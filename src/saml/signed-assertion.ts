@@ -2,7 +2,7 @@ import { SAML_ASSERTION_NS } from './conditions'
 import { decryptAssertion } from './decrypt'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { CLOCK_SKEW_MS } from './limits'
-import type { SamlResponseConfig } from './response'
+import type { SamlResponseConfig } from './response-config'
 import {
   findDuplicateId,
   parseVerificationCertificates,

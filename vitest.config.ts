@@ -9,7 +9,7 @@ const ENGINE_TESTS = ['test/saml/**/*.test.ts', 'test/domain/**/*.test.ts']
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
-  // Test-only SP signing key (test/fixtures/keys, made by scripts/make-test-keys.sh).
+  // Test-only SP signing and encryption keys (test/fixtures/keys, made by scripts/make-test-keys.sh).
   const key = (name: string) => readFileSync(path.join(import.meta.dirname, 'test/fixtures/keys', name), 'utf8')
   const worker = () =>
     cloudflareTest({
@@ -17,6 +17,11 @@ export default defineConfig(async () => {
       miniflare: {
         // wrangler.toml is production; the suite runs in development mode (tests of production mode override it).
         bindings: { ENVIRONMENT: 'development', TEST_MIGRATIONS: migrations, LOG_REQUESTS: 'false', SP_PRIVATE_KEY: key('sp.key.pem'), SP_CERTIFICATE: key('sp.cert.pem'),
+          SP_NEXT_CERTIFICATE: key('sp-next.cert.pem'),
+          SP_ENCRYPTION_PRIVATE_KEY: key('sp-encryption.key.pem'),
+          SP_ENCRYPTION_CERTIFICATE: key('sp-encryption.cert.pem'),
+          SP_NEXT_ENCRYPTION_PRIVATE_KEY: key('sp-encryption-next.key.pem'),
+          SP_NEXT_ENCRYPTION_CERTIFICATE: key('sp-encryption-next.cert.pem'),
           DEV_IDP_PRIVATE_KEY: key('idp-rollover.key.pem'),
           DEV_IDP_CERTIFICATE: key('idp-rollover.cert.pem'),
         },

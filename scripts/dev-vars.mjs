@@ -1,5 +1,6 @@
-// Makes sure .dev.vars (git-ignored) holds development-only signing keys and certificates: the SP's
-// (signs AuthnRequests) and the built-in development IdP's. Made with the openssl command line;
+// Makes sure .dev.vars (git-ignored) holds development-only keys and certificates: the SP's signing
+// pair (signs AuthnRequests) and encryption pair (IdPs encrypt assertions to it), and the built-in
+// development IdP's. Made with the openssl command line;
 // production keys are set with `wrangler secret put` instead.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -10,6 +11,7 @@ import { root } from './wrangler.mjs'
 const FILE = path.join(root, '.dev.vars')
 const PAIRS = [
   { key: 'SP_PRIVATE_KEY', cert: 'SP_CERTIFICATE', subject: '/CN=saml-edge local development SP' },
+  { key: 'SP_ENCRYPTION_PRIVATE_KEY', cert: 'SP_ENCRYPTION_CERTIFICATE', subject: '/CN=saml-edge local development SP encryption' },
   { key: 'DEV_IDP_PRIVATE_KEY', cert: 'DEV_IDP_CERTIFICATE', subject: '/CN=saml-edge local development IdP' },
 ]
 
@@ -33,7 +35,7 @@ export async function ensureDevVars() {
     writeFileSync(FILE, current)
     console.log(`.dev.vars: added ${missing.map((p) => p.key).join(', ')}`)
   } catch (e) {
-    console.warn(`could not make development signing keys (${e.message}); request signing and the development IdP stay off until they are set in .dev.vars`)
+    console.warn(`could not make development keys (${e.message}); request signing, encrypted assertions and the development IdP stay off until they are set in .dev.vars`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

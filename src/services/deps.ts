@@ -1,9 +1,16 @@
 import type { Clock } from '../domain/clock'
+import type { DecryptionKey } from '../saml'
 import type { ApiKeyRepository, CodeEdgeCopy, ConnectionRepository, EdgeCopy, SignInStateRepository } from '../storage/types'
 
 export interface SpKeys {
   privateKey: CryptoKey
   certificatePem: string
+}
+
+/** The SP's encryption pairs, current then next: both decrypt, both are published. */
+export interface SpEncryption {
+  keys: readonly DecryptionKey[]
+  certificatesPem: readonly string[]
 }
 
 export interface Logger {
@@ -23,6 +30,10 @@ export interface Deps {
   codeCopy: CodeEdgeCopy
   /** The SP's AuthnRequest signing key and certificate; null when none is configured. */
   spKeys: () => Promise<SpKeys | null>
+  /** A rollover's next SP signing certificate, published beside the current one; null when none. */
+  spNextCertificatePem: string | null
+  /** Keys an IdP may encrypt assertions to (imported once per isolate); none when not configured. */
+  spEncryption: () => SpEncryption
   clock: Clock
   /** Fetches IdP metadata; throws `AppError('idp_metadata_fetch_failed')`. */
   fetchMetadata: (url: string) => Promise<string>

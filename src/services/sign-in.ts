@@ -48,6 +48,7 @@ async function verify(deps: Deps, ctx: SignInContext, samlResponse: string, now:
       allowIdpInitiated: conn.allowIdpInitiated,
       requireEncryptedAssertions: conn.requireEncryptedAssertions,
       wantAssertionsSigned: conn.wantAssertionsSigned,
+      decryptionKeys: deps.spEncryption().keys,
     },
     now,
   )

@@ -6,14 +6,22 @@ import { d1Connections } from '../storage/d1/saml-connections'
 import { kvEdgeCopy } from '../storage/kv/edge-copy'
 import { kvCodeCopy } from '../storage/kv/code-copy'
 import { d1SsoState } from '../storage/d1/sso-state'
-import type { SpKeys } from '../services/deps'
+import type { SpEncryption, SpKeys } from '../services/deps'
 import { jsonLogger } from './logger'
-import { importSigningKey } from '../saml'
+import { importDecryptionKey, importSigningKey } from '../saml'
 
 /** Secrets set with `wrangler secret put` (or `.dev.vars` locally); not part of wrangler.toml. */
 export interface Secrets {
   SP_PRIVATE_KEY?: string
   SP_CERTIFICATE?: string
+  /** A rollover's next SP signing certificate (PEM), published in SP metadata beside SP_CERTIFICATE. */
+  SP_NEXT_CERTIFICATE?: string
+  /** The SP's encryption pair (PKCS#8 PEM key, PEM certificate): IdPs encrypt assertions to it. */
+  SP_ENCRYPTION_PRIVATE_KEY?: string
+  SP_ENCRYPTION_CERTIFICATE?: string
+  /** A rollover's next encryption pair; it decrypts and is published as well. */
+  SP_NEXT_ENCRYPTION_PRIVATE_KEY?: string
+  SP_NEXT_ENCRYPTION_CERTIFICATE?: string
   PUBLIC_ORIGIN?: string
   /** Development IdP's signing key and certificate (PEM); used only when ENVIRONMENT is development. */
   DEV_IDP_PRIVATE_KEY?: string
@@ -34,6 +42,22 @@ function spKeysFrom(env: Env & Secrets): () => Promise<SpKeys | null> {
   }
 }
 
+// Per isolate too: a decryption key imports itself once per OAEP hash, on first use.
+let spEncryptionCache: { secrets: string; encryption: SpEncryption } | null = null
+function spEncryptionFrom(env: Env & Secrets): () => SpEncryption {
+  return () => {
+    const pairs = [
+      [env.SP_ENCRYPTION_PRIVATE_KEY, env.SP_ENCRYPTION_CERTIFICATE],
+      [env.SP_NEXT_ENCRYPTION_PRIVATE_KEY, env.SP_NEXT_ENCRYPTION_CERTIFICATE],
+    ].filter((p): p is [string, string] => Boolean(p[0] && p[1]))
+    const secrets = JSON.stringify(pairs)
+    if (spEncryptionCache?.secrets !== secrets) {
+      spEncryptionCache = { secrets, encryption: { keys: pairs.map(([key]) => importDecryptionKey(key)), certificatesPem: pairs.map(([, cert]) => cert) } }
+    }
+    return spEncryptionCache.encryption
+  }
+}
+
 export const isDevelopment = (env: Env): boolean => env.ENVIRONMENT === 'development'
 
 /** Wires real implementations together; used by `fetch` (per request) and `scheduled`, and later `queue`. */
@@ -46,6 +70,8 @@ export function buildDeps(env: Env & Secrets, requestId: string): Deps {
     signInState: d1SsoState(env.DB),
     codeCopy: kvCodeCopy(env.KV),
     spKeys: spKeysFrom(env),
+    spNextCertificatePem: env.SP_NEXT_CERTIFICATE || null,
+    spEncryption: spEncryptionFrom(env),
     clock: systemClock,
     fetchMetadata: makeMetadataFetcher((input, init) => fetch(input, init), development),
     development,

@@ -26,11 +26,16 @@ export interface RunningWorker {
  * Starts the Worker from ./wrangler.toml (development vars, local D1 and KV) with state in a
  * fresh directory, after applying ./migrations to that directory's D1 database.
  */
-/** Test-only signing keys (test/fixtures/keys), so no test depends on a developer's .dev.vars. */
+/** Test-only signing and encryption keys (test/fixtures/keys), so no test depends on a developer's .dev.vars. */
 async function fixtureSecrets(): Promise<Record<string, string>> {
   return {
     SP_PRIVATE_KEY: await readRepoFile('test/fixtures/keys/sp.key.pem'),
     SP_CERTIFICATE: await readRepoFile('test/fixtures/keys/sp.cert.pem'),
+    SP_NEXT_CERTIFICATE: await readRepoFile('test/fixtures/keys/sp-next.cert.pem'),
+    SP_ENCRYPTION_PRIVATE_KEY: await readRepoFile('test/fixtures/keys/sp-encryption.key.pem'),
+    SP_ENCRYPTION_CERTIFICATE: await readRepoFile('test/fixtures/keys/sp-encryption.cert.pem'),
+    SP_NEXT_ENCRYPTION_PRIVATE_KEY: await readRepoFile('test/fixtures/keys/sp-encryption-next.key.pem'),
+    SP_NEXT_ENCRYPTION_CERTIFICATE: await readRepoFile('test/fixtures/keys/sp-encryption-next.cert.pem'),
     DEV_IDP_PRIVATE_KEY: await readRepoFile('test/fixtures/keys/idp-rollover.key.pem'),
     DEV_IDP_CERTIFICATE: await readRepoFile('test/fixtures/keys/idp-rollover.cert.pem'),
   }

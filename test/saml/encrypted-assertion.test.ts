@@ -181,7 +181,7 @@ describe('after decryption, the rules of a plain assertion', () => {
 
   it('an Assertion nested in the decrypted one counts as a second', async () => {
     const inner = elementXml(buildResponseXml({ assertionId: '_inner' }), 'saml:Assertion')
-    const outer = signAssertion(replaceOnce(buildResponseXml(), '</saml:Conditions>', `</saml:Conditions><saml:Advice>${inner}</saml:Advice>`))
+    const outer = signAssertion(replaceOnce(buildResponseXml(), '</saml:AttributeStatement>', `${inner}</saml:AttributeStatement>`))
     const close = '</saml:Assertion>'
     const both = outer.slice(outer.indexOf('<saml:Assertion '), outer.lastIndexOf(close) + close.length)
     expect(await outcome(await encryptedResponse(both))).toBe('multiple_assertions')

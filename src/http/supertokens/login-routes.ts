@@ -20,27 +20,24 @@ import {
   StUserResponse,
 } from './schemas'
 import { toStUserInfo } from './serialize'
-import { bodyOf, JSON_UTF8, json, security, textErrors, validationHook } from './route-parts'
+import { bodyOf, JSON_UTF8, keyedJsonRoute, textErrors, validationHook } from './route-parts'
 
 const tags = ['SuperTokens: SAML login']
 
-const loginRoute = createRoute({
-  method: 'post', path: '/recipe/saml/login', operationId: 'SupertokensSamlLogin', tags, security,
+const loginRoute = keyedJsonRoute({
+  method: 'post', path: '/recipe/saml/login', operationId: 'SupertokensSamlLogin', tags,
   summary: 'Start an SP-initiated login: the IdP URL carrying a new AuthnRequest',
-  request: bodyOf(StLoginBody),
-  responses: { 200: json(StLoginResponse, 'The IdP redirect, or INVALID_CLIENT_ERROR'), ...textErrors(400, 401, 404, 429) },
+  request: bodyOf(StLoginBody), ok: [StLoginResponse, 'The IdP redirect, or INVALID_CLIENT_ERROR'], errors: [400, 401, 404, 429],
 })
-const callbackRoute = createRoute({
-  method: 'post', path: '/recipe/saml/callback', operationId: 'SupertokensSamlCallback', tags, security,
+const callbackRoute = keyedJsonRoute({
+  method: 'post', path: '/recipe/saml/callback', operationId: 'SupertokensSamlCallback', tags,
   summary: 'Verify a SAML Response (SP- or IdP-initiated) and issue a one-time code',
-  request: bodyOf(StCallbackBody),
-  responses: { 200: json(StCallbackResponse, 'Where to send the browser, or why not'), ...textErrors(400, 401, 404) },
+  request: bodyOf(StCallbackBody), ok: [StCallbackResponse, 'Where to send the browser, or why not'], errors: [400, 401, 404],
 })
-const userRoute = createRoute({
-  method: 'post', path: '/recipe/saml/user', operationId: 'SupertokensSamlUser', tags, security,
+const userRoute = keyedJsonRoute({
+  method: 'post', path: '/recipe/saml/user', operationId: 'SupertokensSamlUser', tags,
   summary: 'Redeem a one-time code for the user\'s claims',
-  request: bodyOf(StUserBody),
-  responses: { 200: json(StUserResponse, 'The user, or INVALID_TOKEN_ERROR'), ...textErrors(400, 401, 404) },
+  request: bodyOf(StUserBody), ok: [StUserResponse, 'The user, or INVALID_TOKEN_ERROR'], errors: [400, 401, 404],
 })
 const spMetadataRoute = createRoute({
   method: 'get', path: '/.well-known/sp-metadata', operationId: 'SupertokensSpMetadata', tags,

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { Hono } from 'hono'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import { AppError } from '../../domain/errors'
@@ -20,34 +20,29 @@ import {
   StUpsertClientResponse,
 } from './schemas'
 import { fromStUpsert, toStClient } from './serialize'
-import { bodyOf, JSON_UTF8, json, security, textErrors, validationHook } from './route-parts'
+import { bodyOf, JSON_UTF8, keyedJsonRoute, validationHook } from './route-parts'
 
 const tags = ['SuperTokens: SAML clients']
 
-const upsertRoute = createRoute({
-  method: 'put', path: '/recipe/saml/clients', operationId: 'SupertokensCreateOrUpdateSamlClient', tags, security,
+const upsertRoute = keyedJsonRoute({
+  method: 'put', path: '/recipe/saml/clients', operationId: 'SupertokensCreateOrUpdateSamlClient', tags,
   summary: 'Create or fully replace a SAML client of the tenant',
-  request: bodyOf(StUpsertClientBody),
-  responses: { 200: json(StUpsertClientResponse, 'The saved client, or DUPLICATE_IDP_ENTITY_ERROR'), ...textErrors(400, 401, 404) },
+  request: bodyOf(StUpsertClientBody), ok: [StUpsertClientResponse, 'The saved client, or DUPLICATE_IDP_ENTITY_ERROR'], errors: [400, 401, 404],
 })
-const listRoute = createRoute({
-  method: 'get', path: '/recipe/saml/clients/list', operationId: 'SupertokensListSamlClients', tags, security,
-  summary: 'List the SAML clients of the tenant, newest first',
-  responses: { 200: json(StListClientsResponse, 'Every client of the tenant'), ...textErrors(400, 401, 404) },
+const listRoute = keyedJsonRoute({
+  method: 'get', path: '/recipe/saml/clients/list', operationId: 'SupertokensListSamlClients', tags,
+  summary: 'List the SAML clients of the tenant, newest first', ok: [StListClientsResponse, 'Every client of the tenant'], errors: [400, 401, 404],
 })
-const removeRoute = createRoute({
-  method: 'post', path: '/recipe/saml/clients/remove', operationId: 'SupertokensRemoveSamlClient', tags, security,
+const removeRoute = keyedJsonRoute({
+  method: 'post', path: '/recipe/saml/clients/remove', operationId: 'SupertokensRemoveSamlClient', tags,
   summary: 'Remove a SAML client of the tenant',
-  request: bodyOf(StRemoveClientBody),
-  responses: { 200: json(StRemoveClientResponse, 'Whether the client existed'), ...textErrors(400, 401, 404) },
+  request: bodyOf(StRemoveClientBody), ok: [StRemoveClientResponse, 'Whether the client existed'], errors: [400, 401, 404],
 })
-const apiVersionRoute = createRoute({
-  method: 'get', path: '/apiversion', operationId: 'SupertokensApiVersion', tags: ['SuperTokens: core'], security,
+const apiVersionRoute = keyedJsonRoute({
+  method: 'get', path: '/apiversion', operationId: 'SupertokensApiVersion', tags: ['SuperTokens: core'],
   summary: 'Core Driver Interface versions this service speaks (the SDKs call it before anything else)',
-  request: { query: StApiVersionQuery },
-  responses: { 200: json(StApiVersionResponse, 'Supported CDI versions'), ...textErrors(400, 401, 403) },
+  request: { query: StApiVersionQuery }, ok: [StApiVersionResponse, 'Supported CDI versions'], errors: [400, 401, 403],
 })
-
 
 /** The SuperTokens-core-style API at its canonical paths (`/recipe/saml/...`, `/apiversion`). */
 export function supertokensApi() {

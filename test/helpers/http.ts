@@ -34,3 +34,17 @@ export interface SendInit {
 export async function send(path: string, init: SendInit = {}): Promise<Answer> {
   return answerOf(await SELF.fetch(`${ORIGIN}${path}`, { method: init.method ?? 'GET', headers: init.headers, body: init.body, redirect: 'manual' }))
 }
+
+/** A body of `prefix`, then `chunks` chunks of 64 KiB, streamed without a Content-Length. */
+export function chunkedBody(prefix: string, chunks: number): ReadableStream<Uint8Array> {
+  const chunk = new TextEncoder().encode('x'.repeat(64 * 1024))
+  let sent = -1
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      sent++
+      if (sent === 0) controller.enqueue(new TextEncoder().encode(prefix))
+      else if (sent <= chunks) controller.enqueue(chunk)
+      else controller.close()
+    },
+  })
+}

@@ -4,7 +4,7 @@ import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { errorStyleOf } from '../../src/http/error-style'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
-import { captureLogs } from '../hardening/wire'
+import { captureLogs } from '../helpers/wire'
 import { ORIGIN } from '../helpers/http'
 
 const logs = captureLogs()

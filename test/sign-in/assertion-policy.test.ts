@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { activeConnection, exchange, postToAcs, signedResponseXmlFor } from '../helpers/sso'
 import { toBase64, type ResponseOptions, type SignTarget } from '../helpers/test-idp'
-import { captureLogs } from '../hardening/wire'
+import { captureLogs } from '../helpers/wire'
 
 const logs = captureLogs()
 const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient'

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { checkOutboundUrl, guardedFetch, type OutboundPolicy } from '../../src/services/outbound-url'
-import { PROPERTY_TIMEOUT, runs } from './arbitraries'
+import { PROPERTY_TIMEOUT, runs } from '../helpers/arbitraries'
 
 const policy: OutboundPolicy = { development: false, failure: 'idp_metadata_fetch_failed', maxBytes: 1024, maxRedirects: 3, timeoutMs: 1_000 }
 

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, expect, vi } from 'vitest'
 import { ClerkDeletedObjectSchema, ClerkSamlConnectionSchema, ClerkSamlConnectionsSchema } from '../../src/http/clerk/schemas'
 import { StListClientsResponse, StRemoveClientResponse, StUpsertClientResponse } from '../../src/http/supertokens/schemas'
-import type { Answer } from '../helpers/http'
+import type { Answer } from './http'
+import { consumedCodeCount, snapshotInstance } from './store'
 
 const brief = (a: Answer) => `${a.status} ${a.contentType} ${a.text.slice(0, 300)}`
 
@@ -77,6 +78,27 @@ export function expectSupertokensAnswer(a: Answer, kind: keyof typeof ST_OK): vo
   expect(a.text, brief(a)).toMatch(/^[^\n]+\n$/)
 }
 
+/**
+ * A request to a SuperTokens legacy endpoint (authorize, callback, token, userinfo): its answer is
+ * the route's success, or a one-line plain-text 4xx that changed nothing of the instance in D1 (no
+ * connection row, no consumed code); never an engine crash or a polluted prototype.
+ */
+export async function expectLegacySafe(logs: CapturedLogs, instanceId: string, request: () => Promise<Answer>, success: (a: Answer) => boolean): Promise<Answer> {
+  const before = { rows: await snapshotInstance(instanceId), consumed: await consumedCodeCount() }
+  logs.take()
+  const a = await request()
+  if (!success(a)) {
+    expect([400, 401, 403, 404, 405], brief(a)).toContain(a.status)
+    expect(a.contentType, brief(a)).toBe('text/html; charset=UTF-8')
+    expect(a.text, brief(a)).toMatch(/^[^\n]+\n$/)
+    expect(a.location, brief(a)).toBeNull()
+    expect({ rows: await snapshotInstance(instanceId), consumed: await consumedCodeCount() }).toEqual(before)
+  }
+  expectNoInternalErrors(logs.take())
+  expectNoPollution()
+  return a
+}
+
 // ---------------------------------------------------------------- browser endpoints
 
 const BROWSER_ERRORS = new Set(['invalid_client', 'access_denied', 'not_found', 'invalid_request', 'conflict', 'invalid_grant', 'invalid_saml_response'])
@@ -110,7 +132,12 @@ export interface LogLine {
  * The Worker runs in the test's isolate, so its JSON log lines pass through this `console.log`.
  * Keeps warn/error lines for inspection (info lines are dropped, which also keeps test output short).
  */
-export function captureLogs() {
+export interface CapturedLogs {
+  /** Lines kept since the last call. */
+  take(): LogLine[]
+}
+
+export function captureLogs(): CapturedLogs {
   let kept: LogLine[] = []
   let spy: ReturnType<typeof vi.spyOn> | undefined
   beforeAll(() => {

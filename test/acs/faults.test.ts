@@ -10,8 +10,8 @@ import { createApp } from '../../src/app'
 import { sha256Hex } from '../../src/domain/secrets'
 import { activeConnection, exchange, signedResponseXmlFor } from '../helpers/sso'
 import { toBase64 } from '../helpers/test-idp'
-import { failFirst, FaultInjector, faultyEnv, type FaultMode } from './faulty-bindings'
-import { captureLogs } from './wire'
+import { failFirst, FaultInjector, faultyEnv, type FaultMode } from '../helpers/faulty-bindings'
+import { captureLogs } from '../helpers/wire'
 import { type Answer, answerOf, ORIGIN } from '../helpers/http'
 
 captureLogs()

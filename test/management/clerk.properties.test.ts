@@ -7,9 +7,9 @@ import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { newInstance } from '../helpers/clerk'
 import { idpCertPem, idpMetadataXml } from '../helpers/keys'
-import { PROPERTY_TIMEOUT, anyBody, applyBodyMutations, bodyMutation, contentType, domainLike, mutateXml, nastyString, pathId, queryString, randomXml, runs, urlLike, xmlAttr, xmlMutations } from './arbitraries'
+import { PROPERTY_TIMEOUT, anyBody, applyBodyMutations, bodyMutation, contentType, domainLike, mutateXml, nastyString, pathId, queryString, randomXml, runs, urlLike, xmlAttr, xmlMutations } from '../helpers/arbitraries'
 import { snapshotInstance, type StoreSnapshot } from '../helpers/store'
-import { captureLogs, expectClerkAnswer, expectClerkError, expectNoInternalErrors, expectNoPollution } from './wire'
+import { captureLogs, expectClerkAnswer, expectClerkError, expectNoInternalErrors, expectNoPollution } from '../helpers/wire'
 import { type Answer, send } from '../helpers/http'
 
 const logs = captureLogs()

@@ -1,22 +1,22 @@
 /**
- * Concurrency: many requests at once through SELF.fetch against the real D1 and KV. Uniqueness and
- * single use must hold because D1 enforces them (UNIQUE keys, one-transaction batches), not because
- * requests happened to arrive one at a time.
+ * Concurrency of management writes: many requests at once through SELF.fetch against the real D1
+ * and KV. Uniqueness must hold because D1 enforces it (UNIQUE keys, one-transaction batches), not
+ * because requests happened to arrive one at a time; and a sign-in refilling the edge copy never
+ * undoes a write that commits meanwhile.
  */
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { AppError } from '../../src/domain/errors'
-import { buildDeps } from '../../src/wiring/deps'
 import { drainEdgeSyncs, loadConnectionAtEdge } from '../../src/services/edge-sync'
 import { createConnection, deleteConnection, updateConnection } from '../../src/services/saml-connections'
 import { upsertClient } from '../../src/services/supertokens-clients'
+import { buildDeps } from '../../src/wiring/deps'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
-import { activeConnection, APP_CALLBACK, exchange, postToAcs, signedResponseXmlFor, startLogin } from '../helpers/sso'
-import { toBase64 } from '../helpers/test-idp'
-import { newApp, newTenantId, stClient } from '../supertokens/helpers'
-import { expectDomainRowsConsistent, snapshotInstance } from '../helpers/store'
-import { captureLogs } from './wire'
 import { idpMetadataXml } from '../helpers/keys'
+import { expectDomainRowsConsistent, snapshotInstance } from '../helpers/store'
+import { toBase64 } from '../helpers/test-idp'
+import { captureLogs } from '../helpers/wire'
+import { newApp, newTenantId, stClient } from '../supertokens/helpers'
 
 captureLogs()
 const SLOW = 60_000
@@ -156,53 +156,6 @@ describe('concurrent SuperTokens PUTs in one tenant', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => stClient(apiKey, `/${newTenantId()}`).put(body(entityId))))
     expect(results.map((r) => r.body.status)).toEqual(Array(10).fill('OK'))
     expect((await snapshotInstance(instanceId)).connections).toHaveLength(10)
-  }, SLOW)
-})
-
-describe('concurrent sign-in steps', () => {
-  const signedFor = (connection: Record<string, any>, entityId: string, inResponseTo: string | null) =>
-    toBase64(signedResponseXmlFor(connection as { sp_entity_id: string; acs_url: string }, entityId, inResponseTo, { nameId: 'ada@acme.example' }))
-
-  it('exchanging one authorization code 20 times at once: exactly one success, the rest invalid_grant', async () => {
-    const { connection, entityId, secretKey } = await activeConnection()
-    const login = await startLogin({ connection_id: connection.id, redirect_uri: APP_CALLBACK })
-    const acs = await postToAcs(connection.id, signedFor(connection, entityId, login.requestId!), login.relayState)
-    expect(acs.status).toBe(302)
-    const code = new URL(acs.headers.get('location')!).searchParams.get('code')!
-    const before = (await env.DB.prepare('SELECT COUNT(*) AS n FROM consumed_codes').first<{ n: number }>())?.n ?? 0
-
-    const answers = await Promise.all(Array.from({ length: 20 }, async () => {
-      const res = await exchange(code, { secretKey })
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> }
-    }))
-    expect(answers.filter((a) => a.status === 200)).toEqual([{ status: 200, body: expect.objectContaining({ object: 'saml_profile', name_id: 'ada@acme.example' }) }])
-    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.body.error])).toEqual(Array(19).fill([400, 'invalid_grant']))
-    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM consumed_codes').first<{ n: number }>())?.n).toBe(before + 1)
-  }, SLOW)
-
-  it('posting one SAMLResponse to the ACS 20 times at once: exactly one redirect with a code', async () => {
-    const { connection, entityId } = await activeConnection({ allow_idp_initiated: true })
-    const saml = signedFor(connection, entityId, null)
-    const answers = await Promise.all(Array.from({ length: 20 }, () => postToAcs(connection.id, saml)))
-    expect(countBy(answers.map((a) => a.status))).toEqual(
-      new Map([
-        [302, 1],
-        [400, 19],
-      ]),
-    )
-    const reserved = await env.DB.prepare('SELECT COUNT(*) AS n FROM saml_assertion_ids WHERE connection_id = ?').bind(connection.id).first<{ n: number }>()
-    expect(reserved?.n).toBe(1)
-  }, SLOW)
-
-  it('posting one SP-initiated response with its RelayState 20 times at once: exactly one redirect', async () => {
-    const { connection, entityId } = await activeConnection()
-    const login = await startLogin({ connection_id: connection.id, redirect_uri: APP_CALLBACK })
-    const saml = signedFor(connection, entityId, login.requestId!)
-    const answers = await Promise.all(Array.from({ length: 20 }, () => postToAcs(connection.id, saml, login.relayState)))
-    expect(answers.filter((a) => a.status === 302)).toHaveLength(1)
-    // Losers either read the RelayState before the winner took it (400: assertion replayed) or after
-    // (403: without its request the post is unsolicited, which this connection refuses).
-    expect(answers.every((a) => [302, 400, 403].includes(a.status))).toBe(true)
   }, SLOW)
 })
 

@@ -229,6 +229,10 @@ export const pathId = fc.oneof(
   { arbitrary: fc.string({ minLength: 129, maxLength: 400 }).map(encodeURIComponent), weight: 1 },
 )
 
+/** How a browser-facing form is posted: mostly as a form, sometimes as JSON. */
+export type Encoding = 'form' | 'json'
+export const formOrJson = fc.constantFrom<Encoding>('form', 'form', 'json')
+
 // ---------------------------------------------------------------- base64
 
 /** Standard base64 of bytes (of UTF-8 text: toBase64 in test/helpers/test-idp.ts). */

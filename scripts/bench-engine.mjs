@@ -10,7 +10,7 @@ import path from 'node:path'
 import { SAML } from '@node-saml/node-saml'
 import saml20pkg from '@boxyhq/saml20'
 import * as samlify from 'samlify'
-import { benchIdpMetadata, compareOps, fmt, loadEngine, log, ratio, root, table } from './bench-support.mjs'
+import { benchIdpMetadata, bundleAndImport, compareOps, fmt, loadEngine, log, ratio, root, table } from './bench-support.mjs'
 
 const saml20 = saml20pkg.default ?? saml20pkg
 const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'
@@ -90,8 +90,10 @@ export async function runEngineBench({ ms = 1000, rounds = 3 } = {}) {
   const metadataOkta = okta && common.includes(okta) ? await metadataCase([okta]) : null
 
   // ---- Responses: one signed response, the same configuration (cert, issuer, audience, ACS) for all.
-  const verifiers = (sign) => {
-    const config = t.makeConfig({ expectedInResponseTo: null, allowIdpInitiated: true })
+  // `decryptionKey`: the SP's encryption key, for the libraries that decrypt (samlify is left out).
+  const verifiers = (sign, decryptionKey = null) => {
+    const decryptionKeys = decryptionKey ? [engine.importDecryptionKey(decryptionKey)] : []
+    const config = t.makeConfig({ expectedInResponseTo: null, allowIdpInitiated: true, decryptionKeys })
     const idp = samlify.IdentityProvider({ metadata: benchIdpMetadata(t.IDP_ENTITY_ID, bareCert) })
     const sp = samlify.ServiceProvider({ entityID: t.SP_ENTITY_ID, assertionConsumerService: [{ Binding: POST, Location: t.ACS_URL }] })
     const nodeSaml = new SAML({
@@ -104,19 +106,19 @@ export async function runEngineBench({ ms = 1000, rounds = 3 } = {}) {
       wantAuthnResponseSigned: sign === 'response',
       wantAssertionsSigned: sign === 'assertion',
       validateInResponseTo: 'never',
+      ...(decryptionKey ? { decryptionPvk: decryptionKey } : {}),
     })
     return {
       'saml-edge': async (b64) => (await engine.verifySamlResponse({ samlResponseBase64: b64 }, config, Date.now())).ok,
       // Jackson decodes the form field itself, then hands the XML to saml20.validate.
       '@boxyhq/saml20': async (b64) =>
-        (await saml20.validate(Buffer.from(b64, 'base64').toString('utf8'), { publicKey: certPem, audience: t.SP_ENTITY_ID })).claims,
-      samlify: async (b64) => (await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: b64 } })).extract?.nameID,
+        (await saml20.validate(Buffer.from(b64, 'base64').toString('utf8'), { publicKey: certPem, audience: t.SP_ENTITY_ID, ...(decryptionKey ? { privateKey: decryptionKey } : {}) })).claims,
+      ...(decryptionKey ? {} : { samlify: async (b64) => (await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: b64 } })).extract?.nameID }),
       '@node-saml/node-saml': async (b64) => (await nodeSaml.validatePostResponseAsync({ SAMLResponse: b64 })).profile?.nameID,
     }
   }
-  const responseCase = async (sign) => {
-    const b64 = signedResponse(t, { sign })
-    const v = verifiers(sign)
+  const responseCase = async (sign, { b64 = signedResponse(t, { sign }), decryptionKey = null } = {}) => {
+    const v = verifiers(sign, decryptionKey)
     const failures = Object.fromEntries(Object.keys(v).map((l) => [l, 0]))
     for (const [lib, verify] of Object.entries(v)) {
       if (!(await accepts(() => verify(b64)))) throw new Error(`engine bench: ${lib} refused the ${sign}-signed response; fix its configuration before timing`)
@@ -141,6 +143,14 @@ export async function runEngineBench({ ms = 1000, rounds = 3 } = {}) {
   const responseSigned = await responseCase('response')
   log('engine: timing response verification (Assertion signed)')
   const assertionSigned = await responseCase('assertion')
+  // AD FS's shape: the Assertion signed, then encrypted (xml-encryption: AES-256-GCM, RSA-OAEP) to the SP.
+  log('engine: timing response verification (Assertion signed and encrypted)')
+  const { encryptAssertion } = await bundleAndImport('encrypt', "export * from './test/node/encrypt.ts'\n")
+  const key = (name) => readFileSync(path.join(root, 'test/fixtures/keys', name), 'utf8')
+  const plainXml = Buffer.from(signedResponse(t, { sign: 'assertion' }), 'base64').toString('utf8')
+  const gcm = { content: 'http://www.w3.org/2009/xmlenc11#aes256-gcm', transport: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p' }
+  const encryptedB64 = Buffer.from(await encryptAssertion(plainXml, 'xml-encryption', gcm, key('sp-encryption.cert.pem'))).toString('base64')
+  const encrypted = await responseCase('assertion', { b64: encryptedB64, decryptionKey: key('sp-encryption.key.pem') })
 
   const peers = ['@boxyhq/saml20', 'samlify', '@node-saml/node-saml']
   const row = (label, c, libs) => [
@@ -156,8 +166,9 @@ export async function runEngineBench({ ms = 1000, rounds = 3 } = {}) {
     ...(metadataOkta ? [row('parse IdP metadata, okta-shape.xml', metadataOkta, mdLibs)] : []),
     row(`verify SAMLResponse, Response signed (${responseSigned.bytes} B)`, responseSigned, allLibs),
     row(`verify SAMLResponse, Assertion signed (${assertionSigned.bytes} B)`, assertionSigned, allLibs),
+    row(`verify SAMLResponse, Assertion signed and encrypted, AES-256-GCM + RSA-OAEP (${encrypted.bytes} B)`, encrypted, ['saml-edge', '@boxyhq/saml20', '@node-saml/node-saml']),
   ]
-  const failures = [metadataAll, metadataOkta, responseSigned, assertionSigned]
+  const failures = [metadataAll, metadataOkta, responseSigned, assertionSigned, encrypted]
     .filter(Boolean)
     .flatMap((c) => Object.entries(c.failures).filter(([, n]) => n > 0).map(([l, n]) => `${l}: ${n}`))
   const acceptanceTable = table(
@@ -181,7 +192,7 @@ export async function runEngineBench({ ms = 1000, rounds = 3 } = {}) {
     '',
     '</details>',
   ].join('\n')
-  return { markdown, metadataAll, metadataOkta, certOps, responseSigned, assertionSigned, acceptance }
+  return { markdown, metadataAll, metadataOkta, certOps, responseSigned, assertionSigned, encrypted, acceptance }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

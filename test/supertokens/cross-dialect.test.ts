@@ -5,6 +5,15 @@ import { clerkClient, DEV_SECRET_KEY } from '../helpers/clerk'
 import { idpCertPem, idpMetadataXml } from '../helpers/keys'
 import { storeKey } from '../helpers/store'
 
+/** What SuperTokens shows of a connection the Clerk style created: its SP side and times, as Clerk gave them. */
+const spFieldsOf = (clerk: Record<string, unknown>) => ({
+  spEntityId: clerk.sp_entity_id,
+  spMetadataUrl: clerk.sp_metadata_url,
+  acsUrl: clerk.acs_url,
+  createdAt: clerk.created_at,
+  updatedAt: clerk.updated_at,
+})
+
 /** One instance reachable through both styles: a SuperTokens API key (app public) and a Clerk secret key. */
 async function bothStyles() {
   const { apiKey, instanceId } = await newApp()
@@ -74,11 +83,7 @@ describe('one connection model, two styles', () => {
       idpSigningCertificate: bare(idpCertPem),
       allowIDPInitiatedLogin: true,
       enableRequestSigning: true,
-      spEntityId: created.body.sp_entity_id,
-      spMetadataUrl: created.body.sp_metadata_url,
-      acsUrl: created.body.acs_url,
-      createdAt: created.body.created_at,
-      updatedAt: created.body.updated_at,
+      ...spFieldsOf(created.body),
     })
     // Clerk-created connections live in app public, tenant public only.
     expect((await stClient(DEV_API_KEY, `/${newTenantId()}`).list()).body.clients).toEqual([])
@@ -100,11 +105,7 @@ describe('one connection model, two styles', () => {
         idpSigningCertificate: null,
         allowIDPInitiatedLogin: false,
         enableRequestSigning: true,
-        spEntityId: created.body.sp_entity_id,
-        spMetadataUrl: created.body.sp_metadata_url,
-        acsUrl: created.body.acs_url,
-        createdAt: created.body.created_at,
-        updatedAt: created.body.updated_at,
+        ...spFieldsOf(created.body),
       },
     ])
 

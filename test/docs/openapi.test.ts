@@ -1,6 +1,7 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
+import { supertokensApi } from '../../src/http/supertokens/routes'
 import { assertDocumentedResponse } from '../helpers/openapi'
 import { ORIGIN } from '../helpers/http'
 
@@ -33,6 +34,17 @@ describe('GET /openapi.json', () => {
       .map((r) => `${r.method} ${honoToOpenApi(r.path)}`)
     expect(registered.length).toBeGreaterThanOrEqual(9)
     for (const route of registered) expect(documented, route).toContain(route)
+  })
+
+  it('builds the SuperTokens-style part as one document, each route once', () => {
+    const doc = supertokensApi().getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'saml-edge: SuperTokens core style', version: '1' } })
+    expect(Object.keys(doc.paths ?? {}).sort()).toEqual(['/.well-known/sp-metadata', '/apiversion', '/recipe/saml/callback', '/recipe/saml/clients', '/recipe/saml/clients/list', '/recipe/saml/clients/remove', '/recipe/saml/legacy/authorize', '/recipe/saml/legacy/callback', '/recipe/saml/legacy/token', '/recipe/saml/legacy/userinfo', '/recipe/saml/login', '/recipe/saml/user'])
+    const form = doc.paths?.['/recipe/saml/legacy/callback']?.post?.requestBody
+    expect(Object.keys(form && 'content' in form ? form.content : {})).toEqual(['application/x-www-form-urlencoded'])
+    expect(Object.keys(doc.paths?.['/recipe/saml/clients'] ?? {})).toEqual(['put'])
+    expect(Object.keys(doc.components?.schemas ?? {})).toEqual(
+      expect.arrayContaining(['SupertokensCreateOrUpdateSamlClientBody', 'SupertokensSamlClient', 'SupertokensListSamlClientsResponse']),
+    )
   })
 
   it('serves an interactive reference at /docs pointing at the document', async () => {

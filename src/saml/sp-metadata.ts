@@ -16,6 +16,8 @@ export interface SpMetadataInput {
   signingCertificates: readonly string[]
   /** PEM or base64 DER of the keys EncryptedAssertions may be encrypted to (current and next). */
   encryptionCertificates: readonly string[]
+  /** Whether the ACS requires the Assertion's own signature; otherwise a signed Response around it also counts. */
+  wantAssertionsSigned: boolean
   validUntil?: number
 }
 
@@ -45,7 +47,7 @@ export function buildSpMetadata(m: SpMetadataInput): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${escapeXml(m.entityId)}"${validUntil}>`,
-    `<md:SPSSODescriptor AuthnRequestsSigned="${signed}" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">`,
+    `<md:SPSSODescriptor AuthnRequestsSigned="${signed}" WantAssertionsSigned="${m.wantAssertionsSigned}" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">`,
     ...keys,
     ...NAMEID_FORMATS.map((f) => `<md:NameIDFormat>${f}</md:NameIDFormat>`),
     `<md:AssertionConsumerService Binding="${BINDING_POST}" Location="${escapeXml(m.acsUrl)}" index="0" isDefault="true"/>`,

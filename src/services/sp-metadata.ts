@@ -11,5 +11,8 @@ export async function connectionSpMetadata(deps: Deps, origin: string, conn: Sam
   const sp = spUrls(origin, conn.id)
   const keys = conn.enableRequestSigning ? await deps.spKeys() : null
   const signingCertificates = keys ? [keys.certificatePem, ...(deps.spNextCertificatePem ? [deps.spNextCertificatePem] : [])] : []
-  return buildSpMetadata({ entityId: sp.spEntityId, acsUrl: sp.acsUrl, signingCertificates, encryptionCertificates: deps.spEncryption().certificatesPem })
+  return buildSpMetadata({
+    entityId: sp.spEntityId, acsUrl: sp.acsUrl, signingCertificates, encryptionCertificates: deps.spEncryption().certificatesPem,
+    wantAssertionsSigned: conn.wantAssertionsSigned,
+  })
 }

@@ -1,7 +1,9 @@
 // The per-connection assertion policy fields (saml-edge extensions of the Clerk model):
 // require_encrypted_assertions, want_assertions_signed and name_id_format.
+import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
+import { ORIGIN } from '../helpers/http'
 import { activeConnection, APP_CALLBACK, startLogin } from '../helpers/sso'
 
 const EMAIL = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'
@@ -42,5 +44,16 @@ describe('assertion policy fields', () => {
       const { authnRequest } = await startLogin({ connection_id: connection.id, redirect_uri: APP_CALLBACK })
       expect(authnRequest).toContain(`<samlp:NameIDPolicy Format="${format}" AllowCreate="true"/>`)
     }
+  })
+
+  it('the SP metadata says WantAssertionsSigned as the connection enforces it', async () => {
+    const { secretKey } = await newInstance()
+    const api = clerkClient(secretKey)
+    const metadata = async (body: Record<string, unknown>) => {
+      const c = (await api.create(connectionInput(body))).body
+      return (await SELF.fetch(c.sp_metadata_url.replace(/^https?:\/\/[^/]+/, ORIGIN))).text()
+    }
+    expect(await metadata({})).toContain('WantAssertionsSigned="false"')
+    expect(await metadata({ want_assertions_signed: true })).toContain('WantAssertionsSigned="true"')
   })
 })

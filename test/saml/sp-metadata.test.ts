@@ -26,7 +26,7 @@ function keyDescriptors(root: XmlElementNode): Record<string, string[]> {
   return out
 }
 
-const input = { entityId: 'https://sp.example.test/saml/metadata', acsUrl: 'https://sp.example.test/saml/acs' }
+const input = { entityId: 'https://sp.example.test/saml/metadata', acsUrl: 'https://sp.example.test/saml/acs', wantAssertionsSigned: false }
 
 describe('buildSpMetadata', () => {
   it('publishes the current and next signing certificates, and the current and next encryption certificates', () => {
@@ -56,6 +56,12 @@ describe('buildSpMetadata', () => {
     }
     expect(keyDescriptors(root).signing).toBeUndefined()
     expect(attributeValue(childElements(root, MD, 'SPSSODescriptor')[0]!, 'AuthnRequestsSigned')).toBe('false')
+  })
+
+  it('says WantAssertionsSigned as the connection enforces it: false by default (a signed Response also counts), true when the Assertion must be signed itself', () => {
+    const want = (wantAssertionsSigned: boolean) =>
+      attributeValue(childElements(parse(buildSpMetadata({ ...input, wantAssertionsSigned, signingCertificates: [], encryptionCertificates: [] })), MD, 'SPSSODescriptor')[0]!, 'WantAssertionsSigned')
+    expect([want(false), want(true)]).toEqual(['false', 'true'])
   })
 
   it('with no keys configured, has no KeyDescriptor', () => {

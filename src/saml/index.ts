@@ -11,6 +11,7 @@ export { parseCertificate, toBareBase64, toPem, base64ToBytes, bytesToBase64 } f
 export { buildAuthnRequest, encodePost, encodeRedirect, importSigningKey, parseAuthnRequest } from './authn-request'
 export { buildSpMetadata } from './sp-metadata'
 export { signEnvelopedXml } from './sign'
+export { encryptAssertion } from './encrypt'
 export { SAML_ASSERTION_NS } from './conditions'
 export { escapeXml } from './xml-escape'
 export type { SamlFailure } from './failures'

@@ -34,6 +34,41 @@ describe('development admin page and IdP', () => {
     expect(profile).toMatchObject({ name_id: 'grace@example.com', email_address: 'grace@example.com', first_name: 'Grace', last_name: 'Hopper', attributes: { groups: ['navy'] } })
   })
 
+  it('the demo connection can require encrypted assertions: then only the IdP\'s encrypted answer signs in', async () => {
+    await SELF.fetch(`${ORIGIN}/dev/demo-connection`, { method: 'POST', redirect: 'manual' })
+    const admin = await (await SELF.fetch(`${ORIGIN}/`)).text()
+    const toggle = admin.match(/<form method="post" action="(\/dev\/connections\/samlc_\w+\/encryption)"><input type="hidden" name="require" value="on">/)?.[1]
+    expect(toggle).toBeTruthy()
+    const switched = await SELF.fetch(`${ORIGIN}${toggle}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'require=on' })
+    expect(switched.status).toBe(303)
+    expect(await (await SELF.fetch(`${ORIGIN}/`)).text()).toContain('Encrypted assertions required: turn off')
+
+    const signIn = async (extra: Record<string, string>) => {
+      const page = await (await SELF.fetch(`${ORIGIN}/`)).text()
+      const link = page.match(/class="test-sign-in" href="([^"]+)"/)![1]!.replace(/&amp;/g, '&')
+      const idpUrl = new URL((await SELF.fetch(`${ORIGIN}${link}`, { redirect: 'manual' })).headers.get('location')!)
+      const idpPage = await (await SELF.fetch(idpUrl)).text()
+      expect(idpPage).toContain('name="encrypt"')
+      const fields = { ...form(idpPage), email: 'grace@example.com', ...extra }
+      const posted = await (await SELF.fetch(`${ORIGIN}/dev/idp/sso`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() })).text()
+      const answer = form(posted)
+      const acs = await SELF.fetch(posted.match(/<form method="post" action="([^"]+)"/)![1]!, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(answer).toString() })
+      return { acs, xml: atob(answer.SAMLResponse ?? '') }
+    }
+
+    const plain = await signIn({})
+    expect(plain.xml).not.toContain('EncryptedAssertion')
+    expect(plain.acs.status).toBe(400)
+    const encrypted = await signIn({ encrypt: 'on' })
+    expect(encrypted.xml).toContain('<saml:EncryptedAssertion')
+    expect(encrypted.xml).not.toContain('<saml:Assertion')
+    expect(encrypted.acs.status).toBe(302)
+    expect(new URL(encrypted.acs.headers.get('location')!).pathname).toBe('/dev/callback')
+
+    await SELF.fetch(`${ORIGIN}${toggle}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'require=off' })
+    expect((await signIn({})).acs.status).toBe(302)
+  })
+
   it('adds the demo connection once', async () => {
     await SELF.fetch(`${ORIGIN}/dev/demo-connection`, { method: 'POST', redirect: 'manual' })
     await SELF.fetch(`${ORIGIN}/dev/demo-connection`, { method: 'POST', redirect: 'manual' })
@@ -44,7 +79,7 @@ describe('development admin page and IdP', () => {
   it('does not exist outside development', async () => {
     const app = createApp()
     const prod = { ...env, ENVIRONMENT: 'production' } as Env
-    for (const [method, path] of [['GET', '/'], ['POST', '/dev/demo-connection'], ['GET', '/dev/idp/metadata'], ['GET', '/dev/callback?code=x']]) {
+    for (const [method, path] of [['GET', '/'], ['POST', '/dev/demo-connection'], ['POST', '/dev/connections/samlc_x/encryption'], ['GET', '/dev/idp/metadata'], ['GET', '/dev/callback?code=x']]) {
       expect((await app.request(`${ORIGIN}${path}`, { method }, prod)).status, path).toBe(404)
     }
   })

@@ -3,7 +3,7 @@ import { html } from 'hono/html'
 import { AppError } from '../../domain/errors'
 import { spUrls } from '../../domain/sp-urls'
 import { LOCAL_INSTANCE_ID } from '../../services/api-keys'
-import { createConnection, findConnectionByIdpEntityId, listConnections } from '../../services/saml-connections'
+import { createConnection, findConnectionByIdpEntityId, listConnections, updateConnection } from '../../services/saml-connections'
 import { exchangeCode } from '../../services/codes'
 import { toProfileJson } from '../browser/profile-json'
 import type { AppEnv } from '../env'
@@ -34,7 +34,9 @@ export function adminRoutes() {
       const login = `/v1/saml/login?${new URLSearchParams({ connection_id: conn.id, redirect_uri: callback, state: 'admin-test' })}`
       return html`<tr data-connection-id="${conn.id}"><td>${conn.name}<br><code>${conn.id}</code></td><td>${conn.active ? 'active' : 'inactive'}</td>
 <td>SP metadata: <a href="${sp.spMetadataUrl}"><code>${sp.spMetadataUrl}</code></a><br>ACS: <code>${sp.acsUrl}</code><br>SP entity id: <code>${sp.spEntityId}</code></td>
-<td>${canTest ? html`<a class="test-sign-in" href="${login}"><button type="button">Test sign-in</button></a>` : html`<small>To test, make it active and add <code>${callback}</code> to its redirect URIs.</small>`}</td></tr>`
+<td>${canTest ? html`<a class="test-sign-in" href="${login}"><button type="button">Test sign-in</button></a>` : html`<small>To test, make it active and add <code>${callback}</code> to its redirect URIs.</small>`}</td>
+<td><form method="post" action="/dev/connections/${conn.id}/encryption"><input type="hidden" name="require" value="${conn.requireEncryptedAssertions ? 'off' : 'on'}">
+<button class="toggle-encryption" type="submit">${conn.requireEncryptedAssertions ? 'Encrypted assertions required: turn off' : 'Require encrypted assertions'}</button></form></td></tr>`
     })
     return page(
       c,
@@ -42,7 +44,7 @@ export function adminRoutes() {
       html`<h1>saml-edge: local instance <code>${LOCAL_INSTANCE_ID}</code></h1>
 <p>${total} connection(s). API: <a href="/docs">/docs</a>, <a href="/openapi.json">/openapi.json</a>. Keys: <code>sk_test_local_development_key</code> (Clerk style), <code>local-development-api-key</code> (SuperTokens style).</p>
 <form method="post" action="/dev/demo-connection"><button id="create-demo" type="submit">Add a demo connection (built-in development IdP)</button></form>
-<table><thead><tr><th>Connection</th><th>State</th><th>Service-provider URLs</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
+<table><thead><tr><th>Connection</th><th>State</th><th>Service-provider URLs</th><th></th><th>Encryption</th></tr></thead><tbody>${rows}</tbody></table>`,
     )
   })
 
@@ -61,6 +63,14 @@ export function adminRoutes() {
         redirectUris: [callbackUrl(c.var.origin)],
       })
     }
+    return c.redirect('/', 303)
+  })
+
+  // The demo's encryption switch: with it on, a plain assertion is refused and the development
+  // IdP's "Encrypt the assertion" box decides whether a sign-in gets through.
+  app.post('/dev/connections/:id/encryption', async (c) => {
+    const form = new URLSearchParams(await c.req.text())
+    await updateConnection(c.var.deps, LOCAL_INSTANCE_ID, c.req.param('id'), { requireEncryptedAssertions: form.get('require') === 'on' })
     return c.redirect('/', 303)
   })
 

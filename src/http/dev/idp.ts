@@ -6,6 +6,7 @@ import {
   BINDING_POST,
   BINDING_REDIRECT,
   bytesToBase64,
+  encryptAssertion,
   escapeXml,
   importSigningKey,
   parseAuthnRequest,
@@ -58,9 +59,13 @@ async function buildSignedResponse(env: AppEnv['Bindings'], origin: string, f: R
     `<saml:AttributeStatement>${attr('email', f.email)}${attr('firstName', f.first_name)}${attr('lastName', f.last_name)}${attr('groups', f.groups)}</saml:AttributeStatement>` +
     `</saml:Assertion>`
   const signed = await signEnvelopedXml(assertion, assertionId, await importSigningKey(keyPem), certPem)
+  // Encrypted to this deployment's own SP encryption certificate, as an IdP reads it from the SP metadata.
+  const spCertificate = env.SP_ENCRYPTION_CERTIFICATE
+  if (f.encrypt === 'on' && !spCertificate) throw new AppError('internal', { internal: 'SP_ENCRYPTION_CERTIFICATE is not set' })
+  const carried = f.encrypt === 'on' && spCertificate ? await encryptAssertion(signed, spCertificate) : signed
   return (
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="${SAML_ASSERTION_NS}" ID="_r${randomBase62(30)}" Version="2.0" IssueInstant="${iso(now)}" Destination="${escapeXml(f.acs ?? '')}"${irt}>` +
-    `<saml:Issuer>${issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${signed}</samlp:Response>`
+    `<saml:Issuer>${issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${carried}</samlp:Response>`
   )
 }
 
@@ -86,6 +91,7 @@ export function devIdpRoutes() {
 <label>Email <input name="email" id="email" value="ada@example.com"></label>
 <label>First name <input name="first_name" value="Ada"></label> <label>Last name <input name="last_name" value="Lovelace"></label>
 <label>Groups <input name="groups" value="engineering"></label>
+<label><input type="checkbox" name="encrypt" id="encrypt" checked> Encrypt the assertion to the SP (EncryptedAssertion, AES-256-GCM + RSA-OAEP)</label>
 <button id="idp-sign-in" type="submit">Sign in</button></form></body></html>`, { formAction: ["'self'"] })
   })
 

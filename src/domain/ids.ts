@@ -23,3 +23,6 @@ export const newOpaqueToken = (bytes = 32): string => {
   const raw = crypto.getRandomValues(new Uint8Array(bytes))
   return btoa(String.fromCharCode(...raw)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
+
+/** `evt_` + 27 base62 characters: an outbox event, and later its webhook's `webhook-id`. */
+export const newEventId = (): string => `evt_${randomBase62(27)}`

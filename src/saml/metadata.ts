@@ -4,6 +4,7 @@ import { parseCertificate, toBareBase64 } from './certificate'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_CERTIFICATES, MAX_METADATA_BYTES } from './limits'
 import { attributeValue, childElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
+import { parseXsDateTime, parseXsDuration } from './xs-duration'
 
 export const BINDING_REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect'
 export const BINDING_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'
@@ -18,23 +19,36 @@ export interface IdpMetadata {
   ssoBinding: 'redirect' | 'post' | null
   /** Signing certificates (use="signing" or no use), in document order, deduplicated. */
   certificates: IdpCertificate[]
+  /** The earliest validUntil on the way from the root to the IdP role (epoch ms); null when none is given. */
+  validUntil: number | null
+  /** The shortest cacheDuration on that way (ms); null when none is given. */
+  cacheDurationMs: number | null
 }
 
 const md = (el: XmlElementNode, localName: string): XmlElementNode[] => childElements(el, MD_NS, localName)
 const isMd = (el: XmlElementNode, localName: string) => el.namespaceUri === MD_NS && el.localName === localName
 
-/** Every EntityDescriptor at or below `el` through any nesting of EntitiesDescriptor wrappers, in document order. */
-function entityDescriptors(el: XmlElementNode): XmlElementNode[] {
-  if (isMd(el, 'EntityDescriptor')) return [el]
+/**
+ * Every EntityDescriptor at or below `el` through any nesting of EntitiesDescriptor wrappers, in
+ * document order, each with the wrappers around it (whose validUntil and cacheDuration apply to it).
+ */
+function entityDescriptors(el: XmlElementNode, wrappers: XmlElementNode[] = []): { entity: XmlElementNode; wrappers: XmlElementNode[] }[] {
+  if (isMd(el, 'EntityDescriptor')) return [{ entity: el, wrappers }]
   if (!isMd(el, 'EntitiesDescriptor')) return []
-  return childElements(el).flatMap(entityDescriptors)
+  return childElements(el).flatMap((child) => entityDescriptors(child, [...wrappers, el]))
+}
+
+const earliest = (values: (number | null)[]): number | null => {
+  const given = values.filter((v): v is number => v !== null)
+  return given.length ? Math.min(...given) : null
 }
 
 /**
  * Reads entity id, SSO URL and signing certificates from SAML 2.0 IdP metadata
  * (SAML Metadata §2.4.3). In an aggregate, the first entity with an IdP role is used.
- * `validUntil` and `cacheDuration` are not enforced: pasted or fetched metadata is the admin's choice,
- * and an expired certificate is still returned with its dates (whether to accept it is the caller's call).
+ * `validUntil` and `cacheDuration` are not enforced, only reported (they schedule the next fetch): pasted
+ * or fetched metadata is the admin's choice, and an expired certificate is still returned with its
+ * dates (whether to accept it is the caller's call).
  */
 export function parseIdpMetadata(xml: string): Result<IdpMetadata, SamlFailure> {
   // Blank lines before the XML declaration are not well-formed XML, but they are what a paste often has.
@@ -42,13 +56,15 @@ export function parseIdpMetadata(xml: string): Result<IdpMetadata, SamlFailure> 
   if (!parsed.ok) return parsed
   const entities = entityDescriptors(parsed.value)
   if (entities.length === 0) return fail({ reason: 'not_metadata', detail: 'no EntityDescriptor' })
-  const entity = entities.find((e) => md(e, 'IDPSSODescriptor').length > 0)
-  if (!entity) return fail({ reason: 'not_metadata', detail: 'no IDPSSODescriptor' })
+  const found = entities.find((e) => md(e.entity, 'IDPSSODescriptor').length > 0)
+  if (!found) return fail({ reason: 'not_metadata', detail: 'no IDPSSODescriptor' })
+  const entity = found.entity
 
   const entityId = attributeValue(entity, 'entityID')?.trim()
   if (!entityId) return fail({ reason: 'missing_entity_id' })
 
   const roles = md(entity, 'IDPSSODescriptor')
+  const freshnessPath = [...found.wrappers, entity, ...roles]
   const services = roles.flatMap((r) => md(r, 'SingleSignOnService'))
   // The schema requires at least one; with none this is not an IdP we could ever send anyone to.
   if (services.length === 0) return fail({ reason: 'missing_sso_url' })
@@ -86,5 +102,7 @@ export function parseIdpMetadata(xml: string): Result<IdpMetadata, SamlFailure> 
     ssoUrl: sso ? normalizeHttpUrl(location(sso)) : null,
     ssoBinding: redirect ? 'redirect' : post ? 'post' : null,
     certificates: certificates.slice(0, MAX_CERTIFICATES),
+    validUntil: earliest(freshnessPath.map((el) => parseXsDateTime(attributeValue(el, 'validUntil')))),
+    cacheDurationMs: earliest(freshnessPath.map((el) => parseXsDuration(attributeValue(el, 'cacheDuration')))),
   })
 }

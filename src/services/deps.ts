@@ -1,6 +1,16 @@
 import type { Clock } from '../domain/clock'
 import type { DecryptionKey } from '../saml'
-import type { ApiKeyRepository, CodeEdgeCopy, ConnectionRepository, EdgeCopy, SignInStateRepository } from '../storage/types'
+import type {
+  ApiKeyRepository,
+  CertificateExpiryRepository,
+  CodeEdgeCopy,
+  ConnectionRepository,
+  EdgeCopy,
+  EventRepository,
+  MetadataRefreshRepository,
+  SignInStateRepository,
+} from '../storage/types'
+import type { CacheValidators, MetadataDownload } from './metadata-fetcher'
 
 export interface SpKeys {
   privateKey: CryptoKey
@@ -28,6 +38,12 @@ export interface Deps {
   signInState: SignInStateRepository
   /** The KV fast path for pending codes. */
   codeCopy: CodeEdgeCopy
+  /** The event outbox. */
+  events: EventRepository
+  /** Schedules and results of metadata URL refreshes. */
+  metadataRefresh: MetadataRefreshRepository
+  /** Which expiry warnings were recorded for which certificate set. */
+  certificateExpiry: CertificateExpiryRepository
   /** The SP's AuthnRequest signing key and certificate; null when none is configured. */
   spKeys: () => Promise<SpKeys | null>
   /** A rollover's next SP signing certificate, published beside the current one; null when none. */
@@ -35,8 +51,8 @@ export interface Deps {
   /** Keys an IdP may encrypt assertions to (imported once per isolate); none when not configured. */
   spEncryption: () => SpEncryption
   clock: Clock
-  /** Fetches IdP metadata; throws `AppError('idp_metadata_fetch_failed')`. */
-  fetchMetadata: (url: string) => Promise<string>
+  /** Fetches IdP metadata, conditionally when given validators; throws `AppError('idp_metadata_fetch_failed')`. */
+  fetchMetadata: (url: string, validators?: CacheValidators) => Promise<MetadataDownload>
   development: boolean
   log: Logger
 }

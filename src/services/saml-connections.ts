@@ -11,11 +11,11 @@ import {
 } from '../domain/saml-connection'
 import type { NameIdFormat } from '../domain/fields'
 import { sha256Hex } from '../domain/secrets'
-import { isHttpUrl, requireHttpUrl } from '../domain/urls'
+import { requireHttpUrl } from '../domain/urls'
 import type { ListQuery } from '../storage/types'
 import type { Deps } from './deps'
 import { syncEdgeCopy } from './edge-sync'
-import { loadMetadataFromUrl, parseCertificatesOrThrow, parseMetadataOrThrow } from './idp-settings'
+import { loadMetadataFromUrl, parseCertificatesOrThrow, parseMetadataOrThrow, withMetadata } from './idp-settings'
 
 /**
  * A change to a connection, in domain terms. `undefined` leaves a field as it is (or at its
@@ -112,23 +112,14 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
     : metadataUrl
       ? await loadMetadataFromUrl(deps, metadataUrl)
       : null
-  if (metadata) {
-    next.idpEntityId = metadata.entityId
-    if (metadata.ssoUrl) {
-      // The parser applied the URL rule itself; https only is this deployment's part of it.
-      if (!isHttpUrl(metadata.ssoUrl, idp)) throw new AppError('idp_metadata_invalid', { internal: { reason: 'sso_url_not_https' } })
-      next.idpSsoUrl = metadata.ssoUrl
-      next.idpSsoBinding = metadata.ssoBinding ?? 'redirect'
-    }
-    if (metadata.certificates.length) next.idpCertificates = metadata.certificates
-  }
+  const result = metadata ? withMetadata(next, metadata, deps.development) : next
 
   const now = deps.clock()
-  const missing = missingForActivation(next, now)
-  if (ch.activateWhenComplete) next.active = missing.length === 0
-  else if (next.active && missing.length) throw new AppError('cannot_activate', { meta: { missing } })
+  const missing = missingForActivation(result, now)
+  if (ch.activateWhenComplete) result.active = missing.length === 0
+  else if (result.active && missing.length) throw new AppError('cannot_activate', { meta: { missing } })
   // A record that breaks the model must never reach D1, where it would break every later read.
-  return SamlConnectionSchema.parse(next)
+  return SamlConnectionSchema.parse(result)
 }
 
 export async function createConnection(deps: Deps, scope: Scope, ch: ConnectionChanges): Promise<SamlConnection> {

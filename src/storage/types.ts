@@ -1,3 +1,4 @@
+import type { DomainEvent } from '../domain/events'
 import type { SamlConnection, Scope } from '../domain/saml-connection'
 import type { LoginRequest, PendingCode } from '../domain/sign-in-state'
 
@@ -98,4 +99,86 @@ export interface CodeEdgeCopy {
   put(codeHash: string, p: PendingCode, now: number): Promise<void>
   get(codeHash: string, now: number): Promise<PendingCode | null>
   remove(codeHash: string): Promise<void>
+}
+
+/** An outbox row: the event, and when a deliverer took it (null until then). */
+export interface StoredEvent extends DomainEvent {
+  deliveredAt: number | null
+}
+
+/**
+ * The event outbox (D1). Events of a change are written by the repository that writes the change,
+ * in the same batch; `append` is for events that stand alone.
+ */
+export interface EventRepository {
+  append(events: DomainEvent[]): Promise<void>
+  /** Oldest first: what a deliverer hands on next. */
+  undelivered(limit: number): Promise<StoredEvent[]>
+  markDelivered(ids: string[], at: number): Promise<void>
+  /** Newest first. */
+  listForConnection(connectionId: string, limit: number): Promise<StoredEvent[]>
+}
+
+/** The refresh schedule of a connection with a metadata URL, and what the last fetches left behind. */
+export interface RefreshState {
+  connectionId: string
+  metadataUrl: string
+  nextRefreshAt: number
+  etag: string | null
+  lastModified: string | null
+  cacheDurationMs: number | null
+  validUntil: number | null
+  failures: number
+  lastFailure: string | null
+  lastAttemptAt: number | null
+  lastSuccessAt: number | null
+}
+
+/** What one attempt leaves in the schedule. `document` is set when a new document was read (its validators and hints). */
+export interface RefreshAttempt {
+  metadataUrl: string
+  at: number
+  nextRefreshAt: number
+  /** Null on success. */
+  failure: string | null
+  failures: number
+  document?: { etag: string | null; lastModified: string | null; cacheDurationMs: number | null; validUntil: number | null }
+}
+
+/**
+ * Metadata refresh state (D1). Every write is guarded by the URL it was made for, so an attempt
+ * that overlaps an admin's change of URL leaves the new URL's schedule alone.
+ */
+export interface MetadataRefreshRepository {
+  get(connectionId: string): Promise<RefreshState | null>
+  /** Takes up to `limit` rows due at `now`, earliest first, holding each until `leaseUntil`. */
+  claimDue(now: number, leaseUntil: number, limit: number): Promise<RefreshState[]>
+  /** True for the one caller that may refresh on demand now; false within `intervalMs` of the last claim. */
+  claimOnDemand(connectionId: string, now: number, intervalMs: number): Promise<boolean>
+  /** An attempt that leaves the connection as it is (not modified, same content, failure), with its events, in one batch. */
+  recordAttempt(connectionId: string, attempt: RefreshAttempt, events: DomainEvent[]): Promise<void>
+  /**
+   * The refreshed connection, its schedule, its events and its edge sync in one batch, applied only
+   * when the stored connection is still the one read (`expectedUpdatedAt`); `applied` says whether it was.
+   */
+  applyChange(next: SamlConnection, expectedUpdatedAt: number, attempt: RefreshAttempt, events: DomainEvent[]): Promise<{ applied: boolean; syncToken: string }>
+}
+
+/** What was last recorded about a connection's certificate set nearing expiry. */
+export interface ExpiryNotice {
+  certificatesExpireAt: number
+  fingerprint: string
+  /** 30, 7 or 1 (days before expiry), 0 once expired. */
+  stageDays: number
+}
+
+/** Expiry warnings (D1). */
+export interface CertificateExpiryRepository {
+  /**
+   * Active connections whose every certificate expires within the warning horizon of `now` and
+   * whose notice is missing, for another expiry, or of an earlier stage than the one reached.
+   */
+  due(now: number, limit: number): Promise<{ connection: SamlConnection; notice: ExpiryNotice | null }[]>
+  /** The notice and its events, in one batch. */
+  record(connectionId: string, notice: ExpiryNotice, now: number, events: DomainEvent[]): Promise<void>
 }

@@ -6,6 +6,9 @@ import { d1Connections } from '../storage/d1/saml-connections'
 import { kvEdgeCopy } from '../storage/kv/edge-copy'
 import { kvCodeCopy } from '../storage/kv/code-copy'
 import { d1SsoState } from '../storage/d1/sso-state'
+import { d1Events } from '../storage/d1/events'
+import { d1MetadataRefresh } from '../storage/d1/metadata-refresh'
+import { d1CertificateExpiry } from '../storage/d1/certificate-expiry'
 import type { SpEncryption, SpKeys } from '../services/deps'
 import { jsonLogger } from './logger'
 import { importDecryptionKey, importSigningKey } from '../saml'
@@ -69,6 +72,9 @@ export function buildDeps(env: Env & Secrets, requestId: string): Deps {
     edge: kvEdgeCopy(env.KV),
     signInState: d1SsoState(env.DB),
     codeCopy: kvCodeCopy(env.KV),
+    events: d1Events(env.DB),
+    metadataRefresh: d1MetadataRefresh(env.DB),
+    certificateExpiry: d1CertificateExpiry(env.DB),
     spKeys: spKeysFrom(env),
     spNextCertificatePem: env.SP_NEXT_CERTIFICATE || null,
     spEncryption: spEncryptionFrom(env),

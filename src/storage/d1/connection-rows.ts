@@ -1,3 +1,4 @@
+import { certificatesExpireAt } from '../../domain/certificate-expiry'
 import { SamlConnectionSchema, type SamlConnection } from '../../domain/saml-connection'
 
 /** Column list shared by every SELECT, so row mapping and queries cannot drift apart. */
@@ -8,6 +9,8 @@ export const CONNECTION_COLUMNS = [
   'disable_additional_identifications', 'allow_organization_account_linking', 'force_authn', 'login_hint_json',
   'enable_request_signing', 'allow_sha1', 'require_encrypted_assertions', 'want_assertions_signed', 'name_id_format', 'redirect_uris_json', 'default_redirect_uri', 'client_secret_hash',
   'user_count', 'created_at', 'updated_at',
+  // Derived from idp_certificates_json, for the expiry warnings' index; never read back.
+  'certificates_expire_at',
 ] as const
 
 export type ConnectionRow = Record<(typeof CONNECTION_COLUMNS)[number], string | number | null>
@@ -95,5 +98,6 @@ export function toRow(c: SamlConnection): ConnectionRow {
     user_count: c.userCount,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
+    certificates_expire_at: certificatesExpireAt(c.idpCertificates),
   }
 }

@@ -3,13 +3,10 @@ import { AppError } from '../../domain/errors'
 import { newOpaqueToken } from '../../domain/ids'
 import { matchesEmailDomain } from '../../domain/saml-connection'
 import type { ConnectionRepository } from '../types'
-import { CONNECTION_COLUMNS, fromRow, SELECT_CONNECTION, toRow, type ConnectionRow } from './connection-rows'
+import { CONNECTION_COLUMNS, fromRow, SELECT_CONNECTION, type ConnectionRow } from './connection-rows'
+import { connectionInsert, connectionUpdate, edgeSyncQueue, refreshScheduleWrite } from './connection-statements'
 
-const INSERT_CONNECTION = `INSERT INTO saml_connections (${CONNECTION_COLUMNS.join(', ')}) VALUES (${CONNECTION_COLUMNS.map(() => '?').join(', ')})`
 const PAGE_COLUMNS = CONNECTION_COLUMNS.map((c) => `c.${c}`).join(', ')
-const UPDATE_CONNECTION = `UPDATE saml_connections SET ${CONNECTION_COLUMNS.filter((c) => c !== 'id' && c !== 'instance_id')
-  .map((c) => `${c} = ?`)
-  .join(', ')} WHERE id = ? AND instance_id = ?`
 
 /** The only place that reads a driver message: a UNIQUE failure becomes a conflict naming the field. */
 function conflictFrom(e: unknown): AppError | null {
@@ -55,20 +52,16 @@ export function d1Connections(db: D1Database): ConnectionRepository {
   const domainInserts = (instanceId: string, id: string, domains: string[]) =>
     domains.map((d) => db.prepare('INSERT INTO saml_connection_domains (instance_id, domain, connection_id) VALUES (?, ?, ?)').bind(instanceId, d, id))
 
-  // Queued in the same batch as the record, so a crash before KV is written leaves a trace to replay.
-  const queueEdgeSync = (id: string, now: number, token: string) =>
-    db
-      .prepare('INSERT INTO kv_sync_outbox (connection_id, token, queued_at) VALUES (?, ?, ?) ON CONFLICT (connection_id) DO UPDATE SET token = excluded.token, queued_at = excluded.queued_at')
-      .bind(id, token, now)
+  const queueEdgeSync = (id: string, now: number, token: string) => edgeSyncQueue(db, id, now, token)
 
   return {
     async insert(c) {
-      const row = toRow(c)
       const syncToken = newOpaqueToken(12)
       await runWrite(() =>
         db.batch([
-          db.prepare(INSERT_CONNECTION).bind(...CONNECTION_COLUMNS.map((k) => row[k])),
+          connectionInsert(db, c),
           ...domainInserts(c.instanceId, c.id, c.domains),
+          refreshScheduleWrite(db, c),
           queueEdgeSync(c.id, c.updatedAt, syncToken),
         ]),
       )
@@ -76,14 +69,13 @@ export function d1Connections(db: D1Database): ConnectionRepository {
     },
 
     async replace(c) {
-      const row = toRow(c)
-      const cols = CONNECTION_COLUMNS.filter((k) => k !== 'id' && k !== 'instance_id')
       const syncToken = newOpaqueToken(12)
       const results = await runWrite(() =>
         db.batch([
-          db.prepare(UPDATE_CONNECTION).bind(...cols.map((k) => row[k]), c.id, c.instanceId),
+          connectionUpdate(db, c),
           db.prepare('DELETE FROM saml_connection_domains WHERE connection_id = ?').bind(c.id),
           ...domainInserts(c.instanceId, c.id, c.domains),
+          refreshScheduleWrite(db, c),
           queueEdgeSync(c.id, c.updatedAt, syncToken),
         ]),
       )
@@ -92,12 +84,15 @@ export function d1Connections(db: D1Database): ConnectionRepository {
 
     async remove(instanceId, id, now) {
       const syncToken = newOpaqueToken(12)
+      const inInstance = 'connection_id IN (SELECT id FROM saml_connections WHERE id = ? AND instance_id = ?)'
       const results = await db.batch([
         db.prepare('DELETE FROM saml_connection_domains WHERE connection_id = ? AND instance_id = ?').bind(id, instanceId),
+        db.prepare(`DELETE FROM metadata_refresh WHERE ${inInstance}`).bind(id, instanceId),
+        db.prepare(`DELETE FROM certificate_expiry_notices WHERE ${inInstance}`).bind(id, instanceId),
         db.prepare('DELETE FROM saml_connections WHERE id = ? AND instance_id = ?').bind(id, instanceId),
         queueEdgeSync(id, now, syncToken),
       ])
-      return { found: (results[1]?.meta.changes ?? 0) > 0, syncToken }
+      return { found: (results[3]?.meta.changes ?? 0) > 0, syncToken }
     },
 
     find: (instanceId, id) => findOne('id = ? AND instance_id = ?', id, instanceId),

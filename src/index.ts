@@ -1,14 +1,20 @@
 import { createApp } from './app'
-import { buildDeps } from './wiring/deps'
-import { drainEdgeSyncs } from './services/edge-sync'
+import { buildDeps, type Secrets } from './wiring/deps'
+import { runScheduled } from './services/scheduled'
+import { DEFAULT_REFRESH_BATCH } from './services/scheduled-refresh'
 
 const app = createApp()
 
+const refreshBatch = (env: Secrets) => {
+  const n = Number(env.METADATA_REFRESH_BATCH)
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 1000) : DEFAULT_REFRESH_BATCH
+}
+
 export default {
   fetch: app.fetch,
-  /** Replays KV edge-copy writes that failed after their D1 write succeeded; forgets expired SSO state. */
+  /** The cron run (services/scheduled.ts): edge-copy replays, expired state, metadata refresh, expiry warnings. */
   async scheduled(_controller, env, ctx) {
     const deps = buildDeps(env, `cron_${Date.now()}`)
-    ctx.waitUntil(Promise.all([drainEdgeSyncs(deps), deps.signInState.purgeExpired(deps.clock())]))
+    ctx.waitUntil(runScheduled(deps, { refreshBatch: refreshBatch(env) }))
   },
-} satisfies ExportedHandler<Env>
+} satisfies ExportedHandler<Env & Secrets>

@@ -25,6 +25,8 @@ export type AppErrorCode =
   | 'cannot_activate'
   | 'idp_metadata_fetch_failed'
   | 'idp_metadata_invalid'
+  /** Refreshing metadata, of a connection that has no metadata URL to refresh from. */
+  | 'metadata_url_missing'
   | 'invalid_client'
   | 'invalid_relay_state'
   | 'invalid_token'

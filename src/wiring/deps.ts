@@ -31,6 +31,8 @@ export interface Secrets {
   DEV_IDP_CERTIFICATE?: string
   /** `false` turns off the one-line access log (benchmarks). */
   LOG_REQUESTS?: string
+  /** Metadata URLs refreshed per cron run (default 50; README, Lifecycle). */
+  METADATA_REFRESH_BATCH?: string
 }
 
 // Imported once per isolate: key import is the slow part of signing.

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { BINDING_POST, metadataXml } from '../helpers/idp-metadata'
+import { documentsService } from './metadata-documents'
 
 const certPem = readFileSync(path.join(import.meta.dirname, '../fixtures/keys/idp.cert.pem'), 'utf8')
 
@@ -23,6 +24,8 @@ export async function outboundService(request: Request): Promise<Response> {
   attempts.push(request.url)
   if (attempts.length > MAX_ATTEMPTS) attempts.shift()
   if (url.hostname !== METADATA_HOST) return new Response('no network in tests', { status: 502 })
+  const published = await documentsService(request, url)
+  if (published) return published
   switch (url.pathname) {
     case '/metadata.xml':
       return new Response(metadata(`https://${METADATA_HOST}/${url.searchParams.get('tenant') ?? 'default'}`), { headers: { 'content-type': 'application/samlmetadata+xml' } })

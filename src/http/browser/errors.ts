@@ -25,6 +25,7 @@ const RENDER: Record<AppErrorCode, (e: AppError) => Rendered> = {
   cannot_activate: () => r(400, 'invalid_request', 'The connection is not active.'),
   idp_metadata_fetch_failed: () => r(400, 'invalid_request', 'IdP metadata could not be fetched.'),
   idp_metadata_invalid: () => r(400, 'invalid_request', 'IdP metadata is invalid.'),
+  metadata_url_missing: () => r(400, 'invalid_request', 'The connection has no IdP metadata URL.'),
   invalid_client: () => r(400, 'invalid_client', 'The connection or redirect URI is not valid for this sign-in.'),
   invalid_relay_state: () => r(400, 'invalid_request', 'The sign-in session is unknown or has expired.'),
   invalid_token: () => r(400, 'invalid_grant', 'The code is unknown, expired or already used.'),

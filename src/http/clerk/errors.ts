@@ -79,6 +79,8 @@ const RENDER = {
     one(400, 'saml_failed_to_fetch_idp_metadata', 'Failed to fetch IdP metadata', 'We failed to fetch the IdP metadata. If the error persists, please provide the IdP configuration data explicitly.', { param_name: 'idp_metadata_url' }),
   idp_metadata_invalid: () =>
     one(422, 'saml_failed_to_parse_idp_metadata', 'Failed to parse IdP metadata', 'We failed to parse the IdP metadata. If the error persists, please provide the IdP configuration data explicitly.'),
+  metadata_url_missing: () =>
+    one(422, 'saml_connection_idp_metadata_url_missing', 'no IdP metadata URL', 'This SAML connection has no idp_metadata_url to refresh its IdP metadata from. Set idp_metadata_url first.', { param_name: 'idp_metadata_url' }),
   invalid_client: () => one(422, 'form_param_value_invalid', 'is invalid', 'The connection or redirect URI is not valid for this request.'),
   invalid_relay_state: () => one(400, 'saml_relay_state_invalid', 'Invalid RelayState', 'The sign-in session is unknown or has expired.'),
   invalid_token: () => one(400, 'authorization_code_invalid', 'Invalid code', 'The authorization code is unknown, expired or already used.'),

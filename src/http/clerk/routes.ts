@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { AppError } from '../../domain/errors'
 import { SAML_CONNECTION_ID } from '../../domain/ids'
 import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/saml-connections'
+import { refreshConnectionNow } from '../../services/scheduled-refresh'
 import type { AppEnv } from '../env'
 import { clerkJsonBody } from '../middleware/body'
 import { throwOnInvalid } from '../validation-hook'
@@ -55,6 +56,16 @@ const deleteRoute = createRoute({
   responses: { 200: json(ClerkDeletedObjectSchema, 'The deleted object'), ...errors(401, 404) },
 })
 
+const refreshRoute = createRoute({
+  method: 'post', path: '/saml_connections/{saml_connection_id}/refresh_metadata', operationId: 'RefreshSAMLConnectionMetadata', tags, security,
+  summary: 'Fetch the IdP metadata URL again now (saml-edge extension)',
+  description:
+    'Fetches `idp_metadata_url` now (conditionally, as the scheduled refresh does) and applies a changed SSO URL, binding or set of signing certificates. ' +
+    'A failed fetch or invalid document keeps the last good metadata and answers the error; a connection without `idp_metadata_url` is a 422.',
+  request: { params: ClerkConnectionParams },
+  responses: { 200: json(ClerkSamlConnectionSchema, 'The connection after the refresh'), ...errors(400, 401, 404, 422) },
+})
+
 /** The path's id, or 404 when it cannot name a connection, as Clerk answers (its SDKs know no other status here). */
 function connectionId(id: string): string {
   if (!SAML_CONNECTION_ID.test(id)) throw new AppError('not_found', { internal: 'not a connection id' })
@@ -83,6 +94,10 @@ export function clerkRoutes() {
     .openapi(updateRoute, async (c) => {
       const id = connectionId(c.req.valid('param').saml_connection_id)
       const conn = await updateConnection(c.var.deps, c.var.principal.instanceId, id, fromClerkUpdate(c.req.valid('json')))
+      return c.json(toClerkConnection(conn, c.var.origin), 200)
+    })
+    .openapi(refreshRoute, async (c) => {
+      const conn = await refreshConnectionNow(c.var.deps, c.var.principal.instanceId, connectionId(c.req.valid('param').saml_connection_id))
       return c.json(toClerkConnection(conn, c.var.origin), 200)
     })
     .openapi(deleteRoute, async (c) => {

@@ -50,6 +50,7 @@ const RENDER = {
   cannot_activate: () => text(400, INVALID_METADATA),
   idp_metadata_fetch_failed: () => text(400, 'Could not fetch metadata from the URL'),
   idp_metadata_invalid: () => text(400, INVALID_METADATA),
+  metadata_url_missing: () => text(400, 'The client has no metadata URL'),
   invalid_client: () => outcome('INVALID_CLIENT_ERROR'),
   invalid_relay_state: () => outcome('INVALID_RELAY_STATE_ERROR'),
   invalid_token: () => outcome('INVALID_TOKEN_ERROR'),

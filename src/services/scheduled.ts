@@ -1,0 +1,28 @@
+import type { Deps } from './deps'
+import { recordExpiryWarnings } from './certificate-expiry'
+import { drainEdgeSyncs } from './edge-sync'
+import { refreshDueConnections } from './scheduled-refresh'
+
+/**
+ * One cron run (wrangler.toml `[triggers] crons`): replays KV edge-copy writes that failed after
+ * their D1 write, forgets expired sign-in state, refreshes the metadata URLs that are due, then
+ * records expiry warnings (after the refresh, so a fresh certificate it brought counts).
+ * A task that fails is logged and leaves the others to finish.
+ */
+export async function runScheduled(deps: Deps, opts: { refreshBatch: number }): Promise<void> {
+  const tasks = {
+    edge_sync: () => drainEdgeSyncs(deps),
+    purge: () => deps.signInState.purgeExpired(deps.clock()),
+    lifecycle: async () => {
+      try {
+        await refreshDueConnections(deps, opts.refreshBatch)
+      } finally {
+        await recordExpiryWarnings(deps)
+      }
+    },
+  }
+  const results = await Promise.allSettled(Object.values(tasks).map((run) => run()))
+  results.forEach((r, i) => {
+    if (r.status === 'rejected') deps.log.error('scheduled_task_failed', { task: Object.keys(tasks)[i], error: String(r.reason) })
+  })
+}

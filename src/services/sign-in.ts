@@ -8,6 +8,7 @@ import { verifySamlResponse, type VerifiedAssertion } from '../saml'
 import { newPendingCode, putCodeEdgeCopy } from './codes'
 import type { Deps } from './deps'
 import { mapProfile, type SignInProfile } from './profile'
+import { refreshForUnknownKey } from './unknown-key-refresh'
 
 /**
  * Everything an ACS path resolved before the response is trusted: the connection to verify against,
@@ -33,10 +34,21 @@ export interface CompletedSignIn {
 
 const rejected = (reason: string, more: Record<string, unknown> = {}) => new AppError('saml_response_rejected', { internal: { reason, ...more } })
 
-/** Step 1: the signature, issuer, audience, recipient, time window and InResponseTo. */
+/**
+ * Step 1: the signature, issuer, audience, recipient, time window and InResponseTo. A signature by
+ * a key the connection does not know gets one more try, after a refresh of its metadata URL.
+ */
 async function verify(deps: Deps, ctx: SignInContext, samlResponse: string, now: number): Promise<VerifiedAssertion> {
-  const conn = ctx.connection
-  const verified = await verifySamlResponse(
+  const first = await verifyWith(deps, ctx, ctx.connection, samlResponse, now)
+  if (first.ok) return first.value
+  const refreshed = await refreshForUnknownKey(deps, ctx.connection, first.failure)
+  const second = refreshed ? await verifyWith(deps, ctx, refreshed, samlResponse, now) : first
+  if (!second.ok) throw new AppError('saml_response_rejected', { internal: second.failure })
+  return second.value
+}
+
+function verifyWith(deps: Deps, ctx: SignInContext, conn: SamlConnection, samlResponse: string, now: number) {
+  return verifySamlResponse(
     { samlResponseBase64: samlResponse },
     {
       idpEntityId: conn.idpEntityId ?? '',
@@ -52,8 +64,6 @@ async function verify(deps: Deps, ctx: SignInContext, samlResponse: string, now:
     },
     now,
   )
-  if (!verified.ok) throw new AppError('saml_response_rejected', { internal: verified.failure })
-  return verified.value
 }
 
 /**

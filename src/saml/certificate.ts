@@ -1,5 +1,4 @@
-import { AsnConvert } from '@peculiar/asn1-schema'
-import { Certificate } from '@peculiar/asn1-x509'
+import { type KeyObject, X509Certificate } from 'node:crypto'
 import type { IdpCertificate } from '../domain/saml-connection'
 import type { KeyFamily, SignatureAlgorithm } from './algorithms'
 
@@ -41,21 +40,35 @@ export interface ParsedCertificate extends IdpCertificate {
   publicKey: PublicKeyKind | null
 }
 
-const RSA_ENCRYPTION = '1.2.840.113549.1.1.1'
-const EC_PUBLIC_KEY = '1.2.840.10045.2.1'
-// The namedCurve parameter as DER OBJECT IDENTIFIERs (RFC 5480 §2.1.1.1).
-const CURVES: Record<string, NamedCurve> = {
-  '06082a8648ce3d030107': 'P-256',
-  '06052b81040022': 'P-384',
-  '06052b81040023': 'P-521',
+// OpenSSL's and BoringSSL's names for the curves WebCrypto verifies with (RFC 5480 §2.1.1.1).
+const CURVES: Record<string, NamedCurve> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }
+
+/** The key's family, or null for any the verifier cannot use (the runtime may not even decode it: secp256k1). */
+function publicKeyOf(cert: X509Certificate): { kind: PublicKeyKind; key: KeyObject } | null {
+  try {
+    const key = cert.publicKey
+    if (key.asymmetricKeyType === 'rsa') return { kind: { family: 'RSA' }, key }
+    const curve = key.asymmetricKeyType === 'ec' ? CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined
+    return curve ? { kind: { family: 'EC', curve }, key } : null
+  } catch {
+    return null
+  }
 }
 
-const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+// ASN1_TIME_print's form, which both runtimes give: "Jan  1 00:00:00 2019 GMT" (seconds may carry a fraction).
+const ASN1_TIME = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? (\d{4}) GMT$/
 
-function publicKeyKind(algorithm: string, parameters: ArrayBuffer | null | undefined): PublicKeyKind | null {
-  if (algorithm === RSA_ENCRYPTION) return { family: 'RSA' }
-  const curve = algorithm === EC_PUBLIC_KEY && parameters ? CURVES[hex(parameters)] : undefined
-  return curve ? { family: 'EC', curve } : null
+/**
+ * Epoch ms of a validity bound. workerd has no `validFromDate`/`validToDate`, so both runtimes are
+ * read through the printed text; null when it is not in the printed form.
+ */
+function readTime(printed: string): number | null {
+  const m = ASN1_TIME.exec(printed)
+  const month = m ? MONTHS.indexOf(m[1] ?? '') : -1
+  if (!m || month < 0) return null
+  const [day, hours, minutes, seconds, year] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number]
+  return Date.UTC(year, month, day, hours, minutes, seconds)
 }
 
 /** Total length (header + content) of the DER element at the start of `der`; -1 if malformed. */
@@ -70,32 +83,39 @@ function derLength(der: Uint8Array): number {
   return 2 + n + len
 }
 
-/** Parses a PEM or bare-base64 X.509 certificate; null when it is not one. */
+const NO_KEY = new ArrayBuffer(0)
+
+/**
+ * Parses a PEM or bare-base64 X.509 certificate; null when it is not one. The decoding is the
+ * runtime's own (`node:crypto` X509Certificate: BoringSSL in workerd, OpenSSL in Node), not JavaScript.
+ */
 export function parseCertificate(input: string): ParsedCertificate | null {
   const bare = toBareBase64(input)
   const der = base64ToBytes(bare)
-  if (!der || der.byteLength < 64) return null
+  // The outer SEQUENCE must span the input exactly: the native parser ignores bytes after it.
+  if (!der || der.byteLength < 64 || derLength(der) !== der.byteLength) return null
+  let cert: X509Certificate
   try {
-    const cert = AsnConvert.parse(der, Certificate)
-    const v = cert.tbsCertificate.validity
-    const issuedAt = v.notBefore.getTime().getTime()
-    const expiresAt = v.notAfter.getTime().getTime()
-    // The outer SEQUENCE must span the input exactly, so trailing garbage is refused (a truncated
-    // body already fails to parse).
-    if (derLength(der) !== der.byteLength) return null
-    const spki = cert.tbsCertificate.subjectPublicKeyInfo
-    return {
-      certificate: bare,
-      issuedAt: Number.isFinite(issuedAt) ? issuedAt : null,
-      expiresAt: Number.isFinite(expiresAt) ? expiresAt : null,
-      publicKey: publicKeyKind(spki.algorithm.algorithm, spki.algorithm.parameters),
-      // Encoded on first use: metadata parsing needs only the dates.
-      get spki() {
-        return AsnConvert.serialize(spki)
-      },
-    }
+    cert = new X509Certificate(der)
   } catch {
     return null
+  }
+  const issuedAt = readTime(cert.validFrom)
+  const expiresAt = readTime(cert.validTo)
+  // A certificate whose notAfter cannot be read would count as never expiring: refused instead.
+  if (issuedAt === null || expiresAt === null) return null
+  const publicKey = publicKeyOf(cert)
+  let spki: ArrayBuffer | null = null
+  return {
+    certificate: bare,
+    issuedAt,
+    expiresAt,
+    publicKey: publicKey?.kind ?? null,
+    // Exported on first use: metadata parsing needs only the dates. A key the verifier cannot use has none.
+    get spki() {
+      if (!spki) spki = publicKey ? new Uint8Array(publicKey.key.export({ type: 'spki', format: 'der' })).buffer : NO_KEY
+      return spki
+    },
   }
 }
 

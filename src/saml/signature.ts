@@ -9,17 +9,11 @@ import {
   type SignatureAlgorithm,
 } from './algorithms'
 import { canonicalize, type C14nMethod } from './c14n'
-import { base64ToBytes, importVerifyKey, parseCertificate, type PublicKeyKind } from './certificate'
+import { base64ToBytes } from './certificate'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_CANONICAL_BYTES } from './limits'
+import { verificationCertificate, verifyKeyFor, type VerificationCertificate } from './verification-cache'
 import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
-
-/** A configured IdP certificate, ready for WebCrypto. */
-export interface VerificationCertificate {
-  spki: ArrayBuffer
-  publicKey: PublicKeyKind | null
-  expiresAt: number | null
-}
 
 export interface SignatureOptions {
   certificates: VerificationCertificate[]
@@ -34,12 +28,9 @@ export interface VerifiedElement {
   canonical: string
 }
 
-/** Parses the configured certificates, skipping any that are not X.509 (metadata import already refused those). */
+/** The configured certificates, skipping any that are not X.509 (metadata import already refused those). */
 export function parseVerificationCertificates(certificates: readonly string[]): VerificationCertificate[] {
-  return certificates.flatMap((c) => {
-    const parsed = parseCertificate(c)
-    return parsed ? [{ spki: parsed.spki, publicKey: parsed.publicKey, expiresAt: parsed.expiresAt }] : []
-  })
+  return certificates.flatMap((c) => verificationCertificate(c) ?? [])
 }
 
 /** The `ds:Signature` children of `el` (SAML puts the signature right inside the element it signs). */
@@ -164,7 +155,7 @@ async function verifyWithAny(
 ): Promise<boolean> {
   for (const cert of certificates) {
     try {
-      const imported = await importVerifyKey(cert, algorithm)
+      const imported = await verifyKeyFor(cert, algorithm)
       if (imported && (await crypto.subtle.verify(imported.params, imported.key, signature, data))) return true
     } catch {
       // A key WebCrypto will not import, or a signature of the wrong length: this certificate did not sign it.

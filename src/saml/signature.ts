@@ -13,7 +13,7 @@ import { base64ToBytes } from './certificate'
 import { fail, ok, type Result, type SamlFailure } from './failures'
 import { MAX_CANONICAL_BYTES } from './limits'
 import { verificationCertificate, verifyKeyFor, type VerificationCertificate } from './verification-cache'
-import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
+import { attributeValue, childElements, descendantElements, parseCanonicalXml, textContent, type XmlElementNode } from './xml-tree'
 
 export interface SignatureOptions {
   certificates: VerificationCertificate[]
@@ -209,7 +209,7 @@ export async function verifyEnvelopedSignature(
   const digest = new Uint8Array(await crypto.subtle.digest(sig.digestHash, encoder.encode(canonical.value)))
   if (!sameBytes(digest, sig.digestValue)) return fail({ reason: 'digest_mismatch' })
 
-  const reparsed = parseXmlTree(canonical.value, MAX_CANONICAL_BYTES)
+  const reparsed = parseCanonicalXml(canonical.value, MAX_CANONICAL_BYTES)
   if (!reparsed.ok) return fail({ reason: 'malformed_response', detail: 'signed element does not re-parse' })
   return ok({ element: reparsed.value, canonical: canonical.value })
 }

@@ -3,7 +3,7 @@
  * `Result`s. Nothing outside `src/saml/` imports the engine's modules directly.
  */
 export { verifySamlResponse } from './response'
-export type { SamlResponseConfig, VerifiedAssertion } from './response'
+export type { ParsedSamlResponse, SamlResponseConfig, VerifiedAssertion } from './response'
 export { importDecryptionKey, type DecryptionKey } from './decryption-key'
 export { readResponseRouting, type UnverifiedResponse } from './response-routing'
 export { parseIdpMetadata, BINDING_POST, BINDING_REDIRECT, type IdpMetadata } from './metadata'

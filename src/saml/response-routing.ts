@@ -1,8 +1,7 @@
 import { SAML_ASSERTION_NS } from './conditions'
 import { fail, ok, type Result, type SamlFailure } from './failures'
-import { MAX_SAML_RESPONSE_BYTES } from './limits'
-import { decodeSamlResponse, SAML_PROTOCOL_NS } from './response'
-import { attributeValue, childElements, descendantElements, parseXmlTree, textContent, type XmlElementNode } from './xml-tree'
+import { parseSamlResponse, SAML_PROTOCOL_NS, type ParsedSamlResponse } from './response'
+import { attributeValue, childElements, descendantElements, textContent, type XmlElementNode } from './xml-tree'
 
 /** What a Response says about where it comes from and goes to, read before anything is verified. */
 export interface UnverifiedResponse {
@@ -13,6 +12,8 @@ export interface UnverifiedResponse {
    * Assertion, whose Recipient cannot be read yet, the Response's Destination.
    */
   recipients: string[]
+  /** The parsed document, for `verifySamlResponse` (as `parsed`) to verify without parsing it again. */
+  parsed: ParsedSamlResponse
 }
 
 /**
@@ -21,11 +22,9 @@ export interface UnverifiedResponse {
  * which ACS URL the full verification (`verifySamlResponse`) then insists on.
  */
 export function readResponseRouting(samlResponse: string): Result<UnverifiedResponse, SamlFailure> {
-  const xml = decodeSamlResponse(samlResponse)
-  if (!xml.ok) return xml
-  const tree = parseXmlTree(xml.value, MAX_SAML_RESPONSE_BYTES)
-  if (!tree.ok) return tree
-  const root = tree.value
+  const parsed = parseSamlResponse(samlResponse)
+  if (!parsed.ok) return parsed
+  const root = parsed.value.root
   if (root.namespaceUri !== SAML_PROTOCOL_NS || root.localName !== 'Response') return fail({ reason: 'not_saml_response', got: root.localName })
 
   const issuerOf = (el: XmlElementNode) => {
@@ -42,5 +41,5 @@ export function readResponseRouting(samlResponse: string): Result<UnverifiedResp
   const destination = attributeValue(root, 'Destination')
   const encrypted = childElements(root, SAML_ASSERTION_NS, 'EncryptedAssertion').length > 0
   if (recipients.size === 0 && encrypted && destination) recipients.add(destination)
-  return ok({ issuer: issuerOf(root) ?? (assertion ? issuerOf(assertion) : null), recipients: [...recipients] })
+  return ok({ issuer: issuerOf(root) ?? (assertion ? issuerOf(assertion) : null), recipients: [...recipients], parsed: parsed.value })
 }

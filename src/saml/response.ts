@@ -24,6 +24,17 @@ const MAX_BASE64_CHARS = Math.ceil(MAX_SAML_RESPONSE_BYTES / 3) * 4
 /** What the IdP POSTed to the ACS, still encoded (the `SAMLResponse` form field). */
 export interface SamlResponseInput {
   samlResponseBase64: string
+  /**
+   * The same form value as `parseSamlResponse` already read it (to route it), so it is not decoded
+   * and parsed again. Used only when it was read from exactly `samlResponseBase64`.
+   */
+  parsed?: ParsedSamlResponse
+}
+
+/** A SAMLResponse form value, decoded and parsed (no DTD, no entities, bounded size and depth), nothing checked yet. */
+export interface ParsedSamlResponse {
+  readonly encoded: string
+  readonly root: XmlElementNode
 }
 
 /** The facts of a verified assertion, all read from signed bytes. */
@@ -68,14 +79,11 @@ async function runPipeline(
 ): Promise<Result<VerifiedAssertion, SamlFailure>> {
   const skewMs = config.clockSkewMs ?? CLOCK_SKEW_MS
 
-  // 1. Size limit and base64 decode, before any parsing.
-  const xml = decodeSamlResponse(input.samlResponseBase64)
-  if (!xml.ok) return xml
-
-  // 2. Parse: no DTD, no entities, bounded depth, whitespace kept for canonicalization.
-  const parsed = parseXmlTree(xml.value, MAX_SAML_RESPONSE_BYTES)
+  // 1 and 2. Size limit and base64 decode, then the parse, unless the caller already made both.
+  const given = input.parsed
+  const parsed = given && given.encoded === input.samlResponseBase64 ? ok(given) : parseSamlResponse(input.samlResponseBase64)
   if (!parsed.ok) return parsed
-  const root = parsed.value
+  const root = parsed.value.root
 
   // 3. The envelope: a SAML 2.0 Response, every ID unique, status Success.
   const envelope = checkEnvelope(root)
@@ -137,6 +145,17 @@ async function runPipeline(
     notOnOrAfter: Math.min(bearer.value, window.value ?? Number.POSITIVE_INFINITY) + skewMs,
     attributes: readAttributes(assertion),
   })
+}
+
+/**
+ * Steps 1 and 2 of the pipeline: the size limit and base64 decode before any parsing, then the
+ * parse (no DTD, no entities, bounded depth, whitespace kept for canonicalization).
+ */
+export function parseSamlResponse(encoded: string): Result<ParsedSamlResponse, SamlFailure> {
+  const xml = decodeSamlResponse(encoded)
+  if (!xml.ok) return xml
+  const root = parseXmlTree(xml.value, MAX_SAML_RESPONSE_BYTES)
+  return root.ok ? ok({ encoded, root: root.value }) : root
 }
 
 /** Base64 (line breaks allowed) to UTF-8 text, refusing oversize input before decoding it. */

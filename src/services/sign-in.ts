@@ -4,7 +4,7 @@ import type { SamlConnection } from '../domain/saml-connection'
 import type { LoginRequest } from '../domain/sign-in-state'
 import { spUrls } from '../domain/sp-urls'
 import { findSameUrl } from '../domain/urls'
-import { verifySamlResponse, type VerifiedAssertion } from '../saml'
+import { verifySamlResponse, type ParsedSamlResponse, type VerifiedAssertion } from '../saml'
 import { newPendingCode, putCodeEdgeCopy } from './codes'
 import type { Deps } from './deps'
 import { mapProfile, type SignInProfile } from './profile'
@@ -23,6 +23,8 @@ export interface SignInContext {
   /** IdP-initiated: the RelayState the IdP sent, which may name one of the connection's redirect URIs. */
   relayState: string | null
   origin: string
+  /** The response as routing already parsed it (the SuperTokens callbacks), so it is parsed once. */
+  parsed?: ParsedSamlResponse
 }
 
 export interface CompletedSignIn {
@@ -49,7 +51,7 @@ async function verify(deps: Deps, ctx: SignInContext, samlResponse: string, now:
 
 function verifyWith(deps: Deps, ctx: SignInContext, conn: SamlConnection, samlResponse: string, now: number) {
   return verifySamlResponse(
-    { samlResponseBase64: samlResponse },
+    { samlResponseBase64: samlResponse, parsed: ctx.parsed },
     {
       idpEntityId: conn.idpEntityId ?? '',
       certificates: conn.idpCertificates.map((c) => c.certificate),

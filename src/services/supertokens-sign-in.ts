@@ -65,7 +65,7 @@ export async function supertokensCallbackContext(
   p: { scope: SupertokensCallbackScope; samlResponse: string; relayState: string | null; origin: string; param: string; endpoint: 'core' | 'legacy' },
 ): Promise<SignInContext> {
   const unverified = readUnverifiedResponse(p.samlResponse, p.param)
-  const base = { relayState: p.relayState, origin: p.origin }
+  const base = { relayState: p.relayState, origin: p.origin, parsed: unverified.parsed }
   if (p.relayState) {
     const login = await findLogin(deps, p.relayState)
     if (!login) throw new AppError('invalid_relay_state', { internal: 'unknown or expired relay state' })

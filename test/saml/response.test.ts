@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CLOCK_SKEW_MS, verifySamlResponse, type SamlResponseConfig } from '../../src/saml'
+import { CLOCK_SKEW_MS, readResponseRouting, verifySamlResponse, type SamlResponseConfig } from '../../src/saml'
 import {
   bareCertificate,
   buildResponseXml,
@@ -122,5 +122,32 @@ describe('verifySamlResponse accepts what a conforming IdP sends', () => {
     const result = await verify(xml)
     expect(result.ok && Object.entries(result.value.attributes)).toEqual([['__proto__', ['x']]])
     expect(result.ok && Object.getPrototypeOf(result.value.attributes)).toBe(Object.prototype)
+  })
+})
+
+describe('verifySamlResponse given the document routing already parsed', () => {
+  const routed = (xml: string) => {
+    const routing = readResponseRouting(toBase64(xml))
+    if (!routing.ok) throw new Error(`routing refused: ${routing.failure.reason}`)
+    return routing.value.parsed
+  }
+
+  it('verifies it as it verifies the form value', async () => {
+    for (const sign of ['response', 'assertion'] as const) {
+      const xml = makeSignedResponse({ sign })
+      const result = await verifySamlResponse({ samlResponseBase64: toBase64(xml), parsed: routed(xml) }, makeConfig(), NOW)
+      expect(result).toEqual(await verify(xml))
+      expect(result).toEqual({ ok: true, value: expected })
+    }
+  })
+
+  it('ignores a parsed document read from another form value, and verifies the form value itself', async () => {
+    const genuine = makeSignedResponse({ sign: 'response' })
+    const forged = makeSignedResponse({ sign: 'response', signing: { key: 'attacker' } })
+    // The form value is the forged one: a parse of the genuine one must not stand in for it.
+    const result = await verifySamlResponse({ samlResponseBase64: toBase64(forged), parsed: routed(genuine) }, makeConfig(), NOW)
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'signature_invalid' } })
+    // And the other way round: a genuine form value is verified whatever parse comes with it.
+    expect(await verifySamlResponse({ samlResponseBase64: toBase64(genuine), parsed: routed(forged) }, makeConfig(), NOW)).toEqual({ ok: true, value: expected })
   })
 })

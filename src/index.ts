@@ -12,9 +12,12 @@ const refreshBatch = (env: Secrets) => {
 
 export default {
   fetch: app.fetch,
-  /** The cron run (services/scheduled.ts): edge-copy replays, expired state, metadata refresh, expiry warnings. */
-  async scheduled(_controller, env, ctx) {
-    const deps = buildDeps(env, `cron_${Date.now()}`)
-    ctx.waitUntil(runScheduled(deps, { refreshBatch: refreshBatch(env) }))
+  /**
+   * The cron run (services/scheduled.ts): edge-copy replays, expired state, metadata refresh, expiry
+   * warnings. Awaited rather than handed to waitUntil, so the run's outcome is the work's and
+   * `GET /__scheduled` under `npm run dev` answers once it is done.
+   */
+  async scheduled(_controller, env, _ctx) {
+    await runScheduled(buildDeps(env, `cron_${Date.now()}`), { refreshBatch: refreshBatch(env) })
   },
 } satisfies ExportedHandler<Env & Secrets>

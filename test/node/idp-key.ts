@@ -11,17 +11,17 @@ const pem = (label: string, der: ArrayBuffer) => {
 }
 
 /**
- * An IdP signing key made by the test run itself (RSA 2048, self-signed X.509 valid for a day),
- * so nothing in the repository can sign what the service accepts in these tests.
+ * An IdP signing key made by the test run itself (RSA 2048, self-signed X.509 valid for a day, or
+ * until `notAfter`), so nothing in the repository can sign what the service accepts in these tests.
  */
-export async function makeIdpKey(commonName = 'saml-edge test IdP'): Promise<KeyPair & { bareCert: string }> {
+export async function makeIdpKey(commonName = 'saml-edge test IdP', notAfter = Date.now() + 24 * 60 * 60_000): Promise<KeyPair & { bareCert: string }> {
   const keys = await crypto.subtle.generateKey(RSA, true, ['sign', 'verify'])
   const now = Date.now()
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: crypto.randomUUID().replace(/-/g, '').slice(0, 16),
     name: `CN=${commonName}`,
     notBefore: new Date(now - 60 * 60_000),
-    notAfter: new Date(now + 24 * 60 * 60_000),
+    notAfter: new Date(notAfter),
     signingAlgorithm: RSA,
     keys,
   })

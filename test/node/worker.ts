@@ -65,7 +65,8 @@ export async function startWorker(extraSecrets: Record<string, string> = {}): Pr
   // 2. The Worker itself, as `wrangler dev` would run it.
   const worker = await unstable_startWorker({
     config: CONFIG,
-    dev: { persist, server: { hostname: '127.0.0.1', port: 0 }, inspector: false, watch: false, logLevel: 'warn' },
+    // testScheduled: GET /__scheduled runs the cron handler, as under `npm run dev`.
+    dev: { persist, server: { hostname: '127.0.0.1', port: 0 }, inspector: false, watch: false, logLevel: 'warn', testScheduled: true },
     // Secrets a fresh clone has no .dev.vars for (e.g. the development IdP's test key).
     // wrangler.toml's top level is production; these tests run the service as `npm run dev` does.
     bindings: {

@@ -11,6 +11,8 @@ CREATE TABLE events (
   created_at    INTEGER NOT NULL,
   delivered_at  INTEGER
 );
-CREATE INDEX events_undelivered ON events (created_at, id) WHERE delivered_at IS NULL;
-CREATE INDEX events_by_connection ON events (connection_id, created_at DESC, id DESC);
-CREATE INDEX events_by_instance ON events (instance_id, created_at DESC, id DESC);
+-- Ordered by created_at, then rowid: the events of one batch share a millisecond and keep the order
+-- they were written in (an index entry carries the rowid).
+CREATE INDEX events_undelivered ON events (created_at) WHERE delivered_at IS NULL;
+CREATE INDEX events_by_connection ON events (connection_id, created_at);
+CREATE INDEX events_by_instance ON events (instance_id, created_at);

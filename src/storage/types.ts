@@ -112,7 +112,7 @@ export interface StoredEvent extends DomainEvent {
  */
 export interface EventRepository {
   append(events: DomainEvent[]): Promise<void>
-  /** Oldest first: what a deliverer hands on next. */
+  /** Oldest first (the events of one batch in the order written): what a deliverer hands on next. */
   undelivered(limit: number): Promise<StoredEvent[]>
   markDelivered(ids: string[], at: number): Promise<void>
   /** Newest first. */

@@ -39,7 +39,7 @@ export function d1Events(db: D1Database): EventRepository {
       if (events.length) await db.batch(events.map((e) => eventInsert(db, e)))
     },
     async undelivered(limit) {
-      const r = await db.prepare(`SELECT ${COLUMNS} FROM events WHERE delivered_at IS NULL ORDER BY created_at, id LIMIT ?`).bind(limit).all<EventRow>()
+      const r = await db.prepare(`SELECT ${COLUMNS} FROM events WHERE delivered_at IS NULL ORDER BY created_at, rowid LIMIT ?`).bind(limit).all<EventRow>()
       return r.results.map(fromRow)
     },
     async markDelivered(ids, at) {
@@ -48,7 +48,7 @@ export function d1Events(db: D1Database): EventRepository {
     },
     async listForConnection(connectionId, limit) {
       const r = await db
-        .prepare(`SELECT ${COLUMNS} FROM events WHERE connection_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`)
+        .prepare(`SELECT ${COLUMNS} FROM events WHERE connection_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`)
         .bind(connectionId, limit)
         .all<EventRow>()
       return r.results.map(fromRow)

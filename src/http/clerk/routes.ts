@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { AppError } from '../../domain/errors'
 import { SAML_CONNECTION_ID } from '../../domain/ids'
 import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/saml-connections'
@@ -11,59 +11,53 @@ import {
   ClerkConnectionParams,
   ClerkCreateConnectionBody,
   ClerkDeletedObjectSchema,
-  ClerkErrorsSchema,
   ClerkListQuery,
   ClerkSamlConnectionSchema,
   ClerkSamlConnectionsSchema,
   ClerkUpdateConnectionBody,
 } from './schemas'
+import { clerkRoute, jsonBody } from './route-parts'
 import { fromClerkCreate, fromClerkListQuery, fromClerkUpdate, toClerkConnection } from './serialize'
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, json(ClerkErrorsSchema, 'Error in the Clerk `{errors}` envelope')]))
-const security = [{ ClerkSecretKey: [] }]
 const tags = ['Clerk: SAML connections']
 
-const listRoute = createRoute({
-  method: 'get', path: '/saml_connections', operationId: 'ListSAMLConnections', tags, security,
+const listRoute = clerkRoute({
+  method: 'get', path: '/saml_connections', operationId: 'ListSAMLConnections', tags,
   summary: 'List SAML connections, newest first',
-  request: { query: ClerkListQuery },
-  responses: { 200: json(ClerkSamlConnectionsSchema, 'A page of connections and the total count'), ...errors(400, 401, 422) },
-})
-const createRoute_ = createRoute({
-  method: 'post', path: '/saml_connections', operationId: 'CreateSAMLConnection', tags, security,
-  summary: 'Create a SAML connection',
-  request: { body: { content: { 'application/json': { schema: ClerkCreateConnectionBody } }, required: true } },
-  responses: { 200: json(ClerkSamlConnectionSchema, 'The created connection'), ...errors(400, 401, 413, 415, 422) },
-})
-const getRoute = createRoute({
-  method: 'get', path: '/saml_connections/{saml_connection_id}', operationId: 'GetSAMLConnection', tags, security,
-  summary: 'Get a SAML connection',
-  request: { params: ClerkConnectionParams },
-  responses: { 200: json(ClerkSamlConnectionSchema, 'The connection'), ...errors(401, 404) },
-})
-const updateRoute = createRoute({
-  method: 'patch', path: '/saml_connections/{saml_connection_id}', operationId: 'UpdateSAMLConnection', tags, security,
-  summary: 'Update a SAML connection (partial; null clears a nullable field)',
-  request: { params: ClerkConnectionParams, body: { content: { 'application/json': { schema: ClerkUpdateConnectionBody } }, required: true } },
-  responses: { 200: json(ClerkSamlConnectionSchema, 'The updated connection'), ...errors(400, 401, 404, 413, 415, 422) },
-})
-const deleteRoute = createRoute({
-  method: 'delete', path: '/saml_connections/{saml_connection_id}', operationId: 'DeleteSAMLConnection', tags, security,
-  summary: 'Delete a SAML connection',
-  request: { params: ClerkConnectionParams },
-  responses: { 200: json(ClerkDeletedObjectSchema, 'The deleted object'), ...errors(401, 404) },
+  request: { query: ClerkListQuery }, ok: [ClerkSamlConnectionsSchema, 'A page of connections and the total count'], errors: [400, 401, 422],
 })
 
-const refreshRoute = createRoute({
-  method: 'post', path: '/saml_connections/{saml_connection_id}/refresh_metadata', operationId: 'RefreshSAMLConnectionMetadata', tags, security,
+const createRoute_ = clerkRoute({
+  method: 'post', path: '/saml_connections', operationId: 'CreateSAMLConnection', tags,
+  summary: 'Create a SAML connection',
+  request: { body: jsonBody(ClerkCreateConnectionBody) }, ok: [ClerkSamlConnectionSchema, 'The created connection'], errors: [400, 401, 413, 415, 422],
+})
+
+const getRoute = clerkRoute({
+  method: 'get', path: '/saml_connections/{saml_connection_id}', operationId: 'GetSAMLConnection', tags,
+  summary: 'Get a SAML connection',
+  request: { params: ClerkConnectionParams }, ok: [ClerkSamlConnectionSchema, 'The connection'], errors: [401, 404],
+})
+
+const updateRoute = clerkRoute({
+  method: 'patch', path: '/saml_connections/{saml_connection_id}', operationId: 'UpdateSAMLConnection', tags,
+  summary: 'Update a SAML connection (partial; null clears a nullable field)',
+  request: { params: ClerkConnectionParams, body: jsonBody(ClerkUpdateConnectionBody) }, ok: [ClerkSamlConnectionSchema, 'The updated connection'], errors: [400, 401, 404, 413, 415, 422],
+})
+
+const deleteRoute = clerkRoute({
+  method: 'delete', path: '/saml_connections/{saml_connection_id}', operationId: 'DeleteSAMLConnection', tags,
+  summary: 'Delete a SAML connection',
+  request: { params: ClerkConnectionParams }, ok: [ClerkDeletedObjectSchema, 'The deleted object'], errors: [401, 404],
+})
+
+const refreshRoute = clerkRoute({
+  method: 'post', path: '/saml_connections/{saml_connection_id}/refresh_metadata', operationId: 'RefreshSAMLConnectionMetadata', tags,
   summary: 'Fetch the IdP metadata URL again now (saml-edge extension)',
   description:
     'Fetches `idp_metadata_url` now (conditionally, as the scheduled refresh does) and applies a changed SSO URL, binding or set of signing certificates. ' +
     'A failed fetch or invalid document keeps the last good metadata and answers the error; a connection without `idp_metadata_url` is a 422.',
-  request: { params: ClerkConnectionParams },
-  responses: { 200: json(ClerkSamlConnectionSchema, 'The connection after the refresh'), ...errors(400, 401, 404, 422) },
+  request: { params: ClerkConnectionParams }, ok: [ClerkSamlConnectionSchema, 'The connection after the refresh'], errors: [400, 401, 404, 422],
 })
 
 /** The path's id, or 404 when it cannot name a connection, as Clerk answers (its SDKs know no other status here). */

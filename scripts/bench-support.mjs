@@ -11,7 +11,7 @@ export const CACHE_DIR = path.join(root, 'node_modules', '.cache', 'saml-edge-be
 /**
  * Bundles TypeScript sources of this repository (an entry given as text) into one ES module for
  * Node and imports it. Packages stay external, so Node loads the same fast-xml-parser,
- * @peculiar/asn1, zod and xml-crypto that the Worker bundle and the tests use. `?raw` imports
+ * zod and xml-crypto that the Worker bundle and the tests use. `?raw` imports
  * (the test keys) become text, as Vite makes them in the test suite.
  */
 export async function bundleAndImport(name, contents) {

@@ -11,14 +11,14 @@ import { toAppError } from './to-app-error'
  * One log line per refusal, in every style: the code that went on the wire and the precise
  * internal reason, which never does. Internal errors were logged in full by `toAppError`.
  */
-export function logRefusal(c: Context<AppEnv>, style: ErrorStyle, err: AppError): void {
+function logRefusal(c: Context<AppEnv>, style: ErrorStyle, err: AppError): void {
   if (err.code === 'internal') return
   const reason = err.opts.internal === undefined ? undefined : JSON.stringify(err.opts.internal)
   c.var.deps?.log.warn('refusal', { style, code: err.code, reason })
 }
 
 /** Writes an error in the envelope of the style the path speaks. */
-export function renderError(c: Context<AppEnv>, style: ErrorStyle, err: AppError): Response {
+function renderError(c: Context<AppEnv>, style: ErrorStyle, err: AppError): Response {
   switch (style) {
     case 'clerk':
       return renderClerkError(c, err)

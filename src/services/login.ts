@@ -13,7 +13,7 @@ import type { Deps } from './deps'
  * Where a sign-in may end: one of the connection's redirect URIs, the same URL exactly (as sent, or
  * once normalised: registrations are stored normalised, callers may send the form they registered).
  */
-export function checkRedirectUri(conn: SamlConnection, redirectUri: string): void {
+function checkRedirectUri(conn: SamlConnection, redirectUri: string): void {
   if (findSameUrl(conn.redirectUris, redirectUri) === undefined) throw new AppError('invalid_client', { internal: 'redirect_uri not allowed' })
 }
 

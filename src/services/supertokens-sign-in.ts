@@ -22,7 +22,7 @@ const owns = (s: SupertokensCallbackScope, conn: SamlConnection) =>
  * configured with this endpoint as their ACS. The instance rides in the query because the IdP's
  * browser sends no key.
  */
-export function legacyAcsUrl(origin: string, appId: string, instanceId: string): string {
+function legacyAcsUrl(origin: string, appId: string, instanceId: string): string {
   const app = appId === DEFAULT_APP_ID ? '' : `/appid-${appId}`
   return `${origin}${app}/recipe/saml/legacy/callback?instance_id=${encodeURIComponent(instanceId)}`
 }
@@ -41,7 +41,7 @@ export function legacyAcsUrl(origin: string, appId: string, instanceId: string):
  * The verifier then insists that the signed Recipient (and Destination, when present) equal the
  * chosen candidate exactly. Returns the first candidate that qualifies, or null.
  */
-export function pickAppCallbackAcsUrl(candidates: string[], conn: Pick<SamlConnection, 'redirectUris'>, tenantId: string): string | null {
+function pickAppCallbackAcsUrl(candidates: string[], conn: Pick<SamlConnection, 'redirectUris'>, tenantId: string): string | null {
   const trustedOrigins = new Set(conn.redirectUris.flatMap((r) => (URL.canParse(r) ? [new URL(r).origin] : [])))
   const suffix = `/${tenantId}/saml/callback`
   for (const candidate of candidates) {
@@ -106,7 +106,7 @@ export async function clientForSpMetadata(deps: Deps, scope: Scope, clientId: st
 }
 
 /** Whether a connection lives in this (instance, app, tenant). */
-export const isInScope = (conn: SamlConnection, scope: Scope): boolean =>
+const isInScope = (conn: SamlConnection, scope: Scope): boolean =>
   conn.instanceId === scope.instanceId && conn.appId === scope.appId && conn.tenantId === scope.tenantId
 
 /**

@@ -60,7 +60,7 @@ export const ClerkUpdateConnectionBody = z
   })
   .openapi('UpdateSAMLConnectionBody')
 
-export const ORDER_BY = ['-created_at', '+created_at', 'created_at', 'name', '+name', '-name'] as const
+const ORDER_BY = ['-created_at', '+created_at', 'created_at', 'name', '+name', '-name'] as const
 
 export const ClerkListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(10).openapi({ param: { name: 'limit', in: 'query' }, example: 10 }),

@@ -23,7 +23,7 @@ export interface StEnv {
  * The key the core reads: `api-key`, or failing that `Authorization`, as `Bearer <key>` (prefix
  * in any case) or as the bare key.
  */
-export function presentedApiKey(headers: { header(name: string): string | undefined }): string | null {
+function presentedApiKey(headers: { header(name: string): string | undefined }): string | null {
   const apiKey = headers.header('api-key')
   if (apiKey !== undefined) return apiKey.trim()
   const authorization = headers.header('authorization')

@@ -14,7 +14,7 @@ const outcome = (status: `${string}_ERROR`): Rendered => ({ kind: 'status', stat
 
 export const INVALID_METADATA = 'metadataXML does not have a valid SAML metadata'
 /** The core's answer to a `samlResponse` that is not a SAML Response at all (empty, not XML, another root). */
-export const MALFORMED_SAML_RESPONSE = 'Invalid or malformed SAML response input'
+const MALFORMED_SAML_RESPONSE = 'Invalid or malformed SAML response input'
 
 /**
  * The core names the first bad field: `Field name '<f>' is invalid in JSON input`. Where we check
@@ -22,7 +22,7 @@ export const MALFORMED_SAML_RESPONSE = 'Invalid or malformed SAML response input
  * a sentence starting with the field name and is used as it is; other details are appended.
  * The legacy endpoints read form fields and say `Missing form field: <f>` / `Invalid <f>`.
  */
-export function issueMessage(issue: InputIssue | undefined, where: 'body' | 'query' | 'form'): string {
+function issueMessage(issue: InputIssue | undefined, where: 'body' | 'query' | 'form'): string {
   if (!issue) return where === 'form' ? 'Invalid form input' : 'Invalid Json Input'
   const field = issue.param.split('.')[0] || issue.param
   if (where === 'query') return issue.kind === 'missing' ? `Field name '${field}' is missing in GET request` : `Field name '${field}' is invalid in GET request`
@@ -65,7 +65,7 @@ export const supertokensText = (c: Context, status: ContentfulStatusCode, messag
   c.body(`${message}\n`, status, { 'Content-Type': 'text/html; charset=UTF-8' })
 
 /** Core-style JSON: `application/json; charset=UTF-8`. */
-export const supertokensJson = (c: Context, body: unknown, status: ContentfulStatusCode = 200): Response =>
+const supertokensJson = (c: Context, body: unknown, status: ContentfulStatusCode = 200): Response =>
   c.json(body, status, { 'Content-Type': 'application/json; charset=UTF-8' })
 
 /**

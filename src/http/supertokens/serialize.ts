@@ -10,7 +10,7 @@ import { base64ToBytes, toPem } from '../../saml'
  * Decodes `metadataXML` as the core does (java.util.Base64's basic decoder): standard alphabet,
  * padding optional, no whitespace or URL-safe characters. Bytes that are not UTF-8 become U+FFFD.
  */
-export function decodeMetadataXml(b64: string): string {
+function decodeMetadataXml(b64: string): string {
   const bytes = base64ToBytes(b64)
   if (!bytes) throw new AppError('idp_metadata_invalid', { internal: { reason: 'metadataXML is not base64' } })
   return new TextDecoder().decode(bytes)

@@ -42,4 +42,7 @@ export const NAME_ID_FORMATS = [
 export type NameIdFormat = (typeof NAME_ID_FORMATS)[number]
 export const NameIdFormatSchema = z.enum(NAME_ID_FORMATS)
 
+/** IdP signing certificates a write may give a connection at once (Clerk's `idp_certificates`); each write replaces the set. */
+export const MAX_WRITTEN_CERTIFICATES = 5
+
 export const LOGIN_HINT_MODES = ['email_address', 'custom_attribute', 'off'] as const

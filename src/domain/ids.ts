@@ -16,6 +16,14 @@ export function randomBase62(length: number): string {
 export const newSamlConnectionId = (): string => `samlc_${randomBase62(27)}`
 export const SAML_CONNECTION_ID = /^samlc_[0-9A-Za-z]{27}$/
 
+/**
+ * A connection seen as a Clerk enterprise connection: `entconn_` + the same 27 characters as its
+ * `samlc_` id, so the two ids name one record and either is derived from the other, nothing stored.
+ */
+export const ENTERPRISE_CONNECTION_ID = /^entconn_[0-9A-Za-z]{27}$/
+export const enterpriseConnectionIdOf = (samlConnectionId: string): string => `entconn_${samlConnectionId.slice('samlc_'.length)}`
+export const samlConnectionIdOf = (enterpriseConnectionId: string): string => `samlc_${enterpriseConnectionId.slice('entconn_'.length)}`
+
 /** SuperTokens core generates `st_saml_` + a UUIDv4. */
 export const newSupertokensClientId = (): string => `st_saml_${crypto.randomUUID()}`
 

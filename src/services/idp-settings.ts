@@ -1,8 +1,9 @@
 import { AppError } from '../domain/errors'
 import type { IdpCertificate, SamlConnection } from '../domain/saml-connection'
+import { MAX_WRITTEN_CERTIFICATES } from '../domain/fields'
 import { isHttpUrl } from '../domain/urls'
 import type { Deps } from './deps'
-import { type IdpMetadata, MAX_CERTIFICATES, parseCertificate, parseIdpMetadata } from '../saml'
+import { type IdpMetadata, parseCertificate, parseIdpMetadata } from '../saml'
 
 /** Parses inline metadata, or refuses it with `idp_metadata_invalid` (the reason is logged only). */
 export function parseMetadataOrThrow(xml: string): IdpMetadata {
@@ -19,9 +20,12 @@ export async function loadMetadataFromUrl(deps: Deps, url: string): Promise<IdpM
   return parseMetadataOrThrow(download.text)
 }
 
-/** Parses certificates given as PEM or bare base64; any that is not X.509 is a field error on `param`. */
+/**
+ * Parses certificates given as PEM or bare base64; any that is not X.509 is a field error on `param`.
+ * A written set holds at most MAX_WRITTEN_CERTIFICATES; metadata may list more (the engine keeps its first 10).
+ */
 export function parseCertificatesOrThrow(raw: string[], param: string): IdpCertificate[] {
-  if (raw.length > MAX_CERTIFICATES) throw new AppError('invalid_input', { issues: [{ param, kind: 'value', expected: `at most ${MAX_CERTIFICATES} certificates` }] })
+  if (raw.length > MAX_WRITTEN_CERTIFICATES) throw new AppError('invalid_input', { issues: [{ param, kind: 'value', expected: `at most ${MAX_WRITTEN_CERTIFICATES} certificates` }] })
   const out: IdpCertificate[] = []
   for (const value of raw) {
     const cert = parseCertificate(value)

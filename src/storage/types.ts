@@ -12,6 +12,8 @@ export interface ListQuery {
   nameContains?: string
   includeOrganizations?: string[]
   excludeOrganizations?: string[]
+  /** Only active (true) or only inactive (false) connections; all when absent. */
+  active?: boolean
   order: ListOrder
 }
 

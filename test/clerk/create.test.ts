@@ -51,7 +51,7 @@ describe('POST /v1/saml_connections', () => {
       force_authn: false,
       login_hint: { mode: 'email_address' },
       disable_jit_provisioning: false,
-      enterprise_connection_id: null,
+      enterprise_connection_id: `entconn_${c.id.slice('samlc_'.length)}`,
       redirect_uris: [],
       enable_request_signing: true,
       allow_sha1_signatures: false,

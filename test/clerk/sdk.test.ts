@@ -1,22 +1,11 @@
-import { SELF } from 'cloudflare:test'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { connectionInput, newInstance } from '../helpers/clerk'
+import { createClerkClient, isClerkAPIResponseError } from '../helpers/clerk-sdk'
 import { idpMetadataXml } from '../helpers/keys'
 import { seedConnections } from '../helpers/store'
 import { ORIGIN } from '../helpers/http'
 
-// The real @clerk/backend client, unchanged, talking HTTP to the Worker under test. The SDK binds
-// `fetch` when it loads, so the routing to the Worker (SELF; the test runtime has no listening
-// socket) is installed before the SDK is imported. Later files share this isolate (vitest.config.ts),
-// so the global fetch is put back when the file ends; only this file imports the SDK.
-const realFetch = globalThis.fetch
-globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
-  new URL(input instanceof Request ? input.url : String(input)).origin === ORIGIN ? SELF.fetch(input, init) : realFetch(input, init)) as typeof fetch
-afterAll(() => {
-  globalThis.fetch = realFetch
-})
-const { createClerkClient } = await import('@clerk/backend')
-const { isClerkAPIResponseError } = await import('@clerk/backend/errors')
+// The real @clerk/backend client, every answer checked against both OpenAPI documents (test/helpers/clerk-sdk.ts).
 
 async function sdk() {
   const { secretKey } = await newInstance()

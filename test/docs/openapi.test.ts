@@ -30,7 +30,7 @@ describe('GET /openapi.json', () => {
     const doc = (await (await SELF.fetch(`${ORIGIN}/openapi.json`)).json()) as any
     const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${p}`)))
     const registered = createApp()
-      .routes.filter((r) => r.method !== 'ALL' && /^\/(v1\/saml_connections|recipe\/|apiversion)/.test(r.path))
+      .routes.filter((r) => r.method !== 'ALL' && /^\/(v1\/(saml|enterprise)_connections|recipe\/|apiversion)/.test(r.path))
       .map((r) => `${r.method} ${honoToOpenApi(r.path)}`)
     expect(registered.length).toBeGreaterThanOrEqual(9)
     for (const route of registered) expect(documented, route).toContain(route)

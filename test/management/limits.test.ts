@@ -186,7 +186,7 @@ describe('field and query caps', () => {
     const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
       ['domains', { domains: domains(50, 'ok') }, { domains: domains(51, 'no') }],
       ['redirect_uris', { redirect_uris: urls(20) }, { redirect_uris: urls(21) }],
-      ['idp_certificates', { idp_certificates: Array(10).fill(idpCertPem) }, { idp_certificates: Array(11).fill(idpCertPem) }],
+      ['idp_certificates', { idp_certificates: Array(5).fill(idpCertPem) }, { idp_certificates: Array(6).fill(idpCertPem) }],
       ['name', { name: 'n'.repeat(256) }, { name: 'n'.repeat(257) }],
       ['organization_id', { organization_id: `o${t}`.padEnd(128, 'o') }, { organization_id: 'o'.repeat(129) }],
     ]

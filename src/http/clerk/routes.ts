@@ -7,6 +7,7 @@ import type { AppEnv } from '../env'
 import { clerkJsonBody } from '../middleware/body'
 import { throwOnInvalid } from '../validation-hook'
 import { clerkAuth } from './auth'
+import { enterpriseRoutes } from './enterprise-routes'
 import {
   ClerkConnectionParams,
   ClerkCreateConnectionBody,
@@ -71,6 +72,8 @@ export function clerkRoutes() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
   app.use('/saml_connections', clerkAuth, ...clerkJsonBody)
   app.use('/saml_connections/*', clerkAuth, ...clerkJsonBody)
+  // The newer view of the same connections (Clerk deprecates /saml_connections in its favour).
+  app.route('/', enterpriseRoutes())
 
   return app
     .openapi(listRoute, async (c) => {

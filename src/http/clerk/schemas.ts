@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { DomainSchema, HttpUrlSchema, LOGIN_HINT_MODES, NameIdFormatSchema, ProviderSchema } from '../../domain/fields'
+import { DomainSchema, HttpUrlSchema, LOGIN_HINT_MODES, MAX_WRITTEN_CERTIFICATES, NameIdFormatSchema, ProviderSchema } from '../../domain/fields'
 
 /** Clerk-style wire schemas: projections of the domain model with Clerk's snake_case names. */
 
@@ -18,7 +18,7 @@ const idpAndSettingsFields = {
   idp_sso_url: HttpUrlSchema.nullish(),
   idp_sso_binding: z.enum(['redirect', 'post']).nullish().openapi({ description: 'saml-edge extension: how AuthnRequests reach idp_sso_url (set from metadata when it is given).' }),
   idp_certificate: Certificate.nullish(),
-  idp_certificates: z.array(Certificate).max(10).nullish().openapi({ description: 'Sent by @clerk/backend; the first is the primary certificate.' }),
+  idp_certificates: z.array(Certificate).max(MAX_WRITTEN_CERTIFICATES).nullish().openapi({ description: `Sent by @clerk/backend: up to ${MAX_WRITTEN_CERTIFICATES} PEM certificates, which replace every certificate the connection trusts; the first is the primary one.` }),
   idp_metadata_url: HttpUrlSchema.nullish().openapi({ description: 'Fetched and parsed; takes priority over the individual idp_* fields.' }),
   idp_metadata: z.string().max(512 * 1024).nullish().openapi({ description: 'IdP metadata XML; takes priority over the individual idp_* fields.' }),
   organization_id: z.string().max(128).nullish(),

@@ -1,6 +1,7 @@
 import type { z } from '@hono/zod-openapi'
 import { AppError } from '../../domain/errors'
 import { normalizeDomain } from '../../domain/fields'
+import { enterpriseConnectionIdOf } from '../../domain/ids'
 import type { SamlConnection } from '../../domain/saml-connection'
 import { spUrls } from '../../domain/sp-urls'
 import type { ConnectionChanges } from '../../services/saml-connections'
@@ -13,7 +14,8 @@ type UpdateBody = z.infer<typeof ClerkUpdateConnectionBody>
 /** `null` on a flag means "leave as is": only nullable model fields can be cleared. */
 const flag = (v: boolean | null | undefined) => (v === null ? undefined : v)
 
-function sharedChanges(b: CreateBody | UpdateBody): ConnectionChanges {
+/** The IdP fields and flags both Clerk views share (the enterprise view hands its `saml` block here). */
+export function sharedChanges(b: CreateBody | UpdateBody): ConnectionChanges {
   const certificates = b.idp_certificates ?? (b.idp_certificate === undefined ? undefined : b.idp_certificate === null ? null : [b.idp_certificate])
   const am = b.attribute_mapping
   return {
@@ -46,7 +48,7 @@ function sharedChanges(b: CreateBody | UpdateBody): ConnectionChanges {
 }
 
 /** Drops keys whose value is undefined, so "not sent" never overwrites anything. */
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+export const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
 
 export function fromClerkCreate(b: CreateBody): ConnectionChanges {
   const domains = [...(b.domain ? [b.domain] : []), ...(b.domains ?? [])].map(normalizeDomain)
@@ -122,7 +124,7 @@ export function toClerkConnection(c: SamlConnection, origin: string): ClerkSamlC
     force_authn: c.forceAuthn,
     login_hint: c.loginHint,
     disable_jit_provisioning: false,
-    enterprise_connection_id: null,
+    enterprise_connection_id: enterpriseConnectionIdOf(c.id),
     redirect_uris: c.redirectUris,
     enable_request_signing: c.enableRequestSigning,
     allow_sha1_signatures: c.allowSha1,

@@ -5,7 +5,7 @@ import { supertokensApi } from '../supertokens/routes'
 
 const DESCRIPTION = `SAML SSO connections on Cloudflare Workers, in two wire-compatible dialects of one connection model.
 
-- **Clerk style** under \`/v1\`: \`Authorization: Bearer <secret key>\`; errors in the \`{errors:[...]}\` envelope.
+- **Clerk style** under \`/v1\` (\`/saml_connections\` and \`/enterprise_connections\`, two views of the same connections): \`Authorization: Bearer <secret key>\`; errors in the \`{errors:[...]}\` envelope.
 - **SuperTokens core style** under \`/recipe/saml\`: \`api-key: <key>\`; every path also works with a
   tenant prefix (\`/<tenantId>/recipe/...\`) and an app prefix (\`/appid-<appId>/<tenantId>/recipe/...\`);
   business outcomes are HTTP 200 \`{status}\`, malformed input is HTTP 400 with a plain-text message.
@@ -37,6 +37,7 @@ export function buildOpenApiDocument(serverUrl: string) {
     servers: [{ url: serverUrl }],
     tags: [
       { name: 'Clerk: SAML connections', description: 'Wire-compatible with the Clerk Backend API (`@clerk/backend` `samlConnections`).' },
+      { name: 'Clerk: enterprise connections', description: 'Wire-compatible with the Clerk Backend API (`@clerk/backend` `enterpriseConnections`): the same connections, SAML providers only. `entconn_<x>` and `samlc_<x>` name one connection.' },
       { name: 'SuperTokens: SAML clients', description: 'Wire-compatible with the SuperTokens core SAML recipe (`supertokens-node` `recipe/saml`).' },
       { name: 'SuperTokens: core', description: 'Core endpoints the SuperTokens SDKs call first.' },
       { name: 'SuperTokens: SAML login', description: 'The core\'s login flow, as `supertokens-node` calls it (`createLoginRequest`, `verifySAMLResponse`, `getUserInfo`).' },

@@ -131,6 +131,10 @@ export function d1Connections(db: D1Database): ConnectionRepository {
         where.push('(organization_id IS NULL OR organization_id NOT IN (SELECT value FROM json_each(?)))')
         args.push(JSON.stringify(q.excludeOrganizations))
       }
+      if (q.active !== undefined) {
+        where.push('active = ?')
+        args.push(q.active ? 1 : 0)
+      }
       const dir = q.order.direction === 'asc' ? 'ASC' : 'DESC'
       const keys = q.order.field === 'name' ? ['name_lower', 'id'] : ['created_at', 'id']
       const orderBy = (alias: string) => keys.map((k) => `${alias}${k} ${dir}`).join(', ')

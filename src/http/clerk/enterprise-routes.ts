@@ -1,0 +1,96 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { AppError } from '../../domain/errors'
+import { ENTERPRISE_CONNECTION_ID, enterpriseConnectionIdOf, samlConnectionIdOf } from '../../domain/ids'
+import { DEFAULT_TENANT_ID } from '../../domain/saml-connection'
+import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/saml-connections'
+import type { AppEnv } from '../env'
+import { clerkJsonBody } from '../middleware/body'
+import { throwOnInvalid } from '../validation-hook'
+import { clerkAuth } from './auth'
+import {
+  CreateEnterpriseConnectionBody,
+  EnterpriseConnectionParams,
+  EnterpriseConnectionSchema,
+  EnterpriseConnectionsSchema,
+  EnterpriseListQuery,
+  UpdateEnterpriseConnectionBody,
+} from './enterprise-schemas'
+import { fromEnterpriseCreate, fromEnterpriseListQuery, fromEnterpriseUpdate, toEnterpriseConnection, withEnterpriseParams } from './enterprise-serialize'
+import { ClerkDeletedObjectSchema, ClerkErrorsSchema } from './schemas'
+
+const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, json(ClerkErrorsSchema, 'Error in the Clerk `{errors}` envelope')]))
+const security = [{ ClerkSecretKey: [] }]
+const tags = ['Clerk: enterprise connections']
+const body = <T>(schema: T) => ({ content: { 'application/json': { schema } }, required: true })
+
+const listRoute = createRoute({
+  method: 'get', path: '/enterprise_connections', operationId: 'ListEnterpriseConnections', tags, security,
+  summary: 'List enterprise connections, newest first',
+  request: { query: EnterpriseListQuery },
+  responses: { 200: json(EnterpriseConnectionsSchema, 'A page of connections and the total count'), ...errors(400, 401, 422) },
+})
+const createRoute_ = createRoute({
+  method: 'post', path: '/enterprise_connections', operationId: 'CreateEnterpriseConnection', tags, security,
+  summary: 'Create an enterprise connection (SAML providers only)',
+  request: { body: body(CreateEnterpriseConnectionBody) },
+  responses: { 201: json(EnterpriseConnectionSchema, 'The created connection'), ...errors(400, 401, 413, 415, 422) },
+})
+const getRoute = createRoute({
+  method: 'get', path: '/enterprise_connections/{enterprise_connection_id}', operationId: 'GetEnterpriseConnection', tags, security,
+  summary: 'Get an enterprise connection',
+  request: { params: EnterpriseConnectionParams },
+  responses: { 200: json(EnterpriseConnectionSchema, 'The connection'), ...errors(401, 404) },
+})
+const updateRoute = createRoute({
+  method: 'patch', path: '/enterprise_connections/{enterprise_connection_id}', operationId: 'UpdateEnterpriseConnection', tags, security,
+  summary: 'Update an enterprise connection (partial; null leaves a field as it is)',
+  request: { params: EnterpriseConnectionParams, body: body(UpdateEnterpriseConnectionBody) },
+  responses: { 200: json(EnterpriseConnectionSchema, 'The updated connection'), ...errors(400, 401, 404, 413, 415, 422) },
+})
+const deleteRoute = createRoute({
+  method: 'delete', path: '/enterprise_connections/{enterprise_connection_id}', operationId: 'DeleteEnterpriseConnection', tags, security,
+  summary: 'Delete an enterprise connection',
+  request: { params: EnterpriseConnectionParams },
+  responses: { 200: json(ClerkDeletedObjectSchema, 'The deleted object'), ...errors(401, 404) },
+})
+
+/** The `samlc_` id of the connection a path's `entconn_` id names, or 404 when it cannot name one. */
+function connectionId(id: string): string {
+  if (!ENTERPRISE_CONNECTION_ID.test(id)) throw new AppError('not_found', { internal: 'not an enterprise connection id' })
+  return samlConnectionIdOf(id)
+}
+
+/** Clerk's Enterprise Connections API, mounted with the other Clerk routes at `/v1`. */
+export function enterpriseRoutes() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
+  app.use('/enterprise_connections', clerkAuth, ...clerkJsonBody)
+  app.use('/enterprise_connections/*', clerkAuth, ...clerkJsonBody)
+
+  return app
+    .openapi(listRoute, async (c) => {
+      const page = await listConnections(c.var.deps, fromEnterpriseListQuery(c.var.principal.instanceId, c.req.valid('query')))
+      return c.json({ data: page.items.map((x) => toEnterpriseConnection(x, c.var.origin)), total_count: page.total }, 200)
+    })
+    .openapi(createRoute_, async (c) => {
+      const changes = fromEnterpriseCreate(c.req.valid('json'))
+      const conn = await withEnterpriseParams(() => createConnection(c.var.deps, { ...c.var.principal, tenantId: DEFAULT_TENANT_ID }, changes))
+      return c.json(toEnterpriseConnection(conn, c.var.origin), 201)
+    })
+    .openapi(getRoute, async (c) => {
+      const conn = await getConnection(c.var.deps, c.var.principal.instanceId, connectionId(c.req.valid('param').enterprise_connection_id))
+      return c.json(toEnterpriseConnection(conn, c.var.origin), 200)
+    })
+    .openapi(updateRoute, async (c) => {
+      const id = connectionId(c.req.valid('param').enterprise_connection_id)
+      const changes = fromEnterpriseUpdate(c.req.valid('json'))
+      const conn = await withEnterpriseParams(() => updateConnection(c.var.deps, c.var.principal.instanceId, id, changes))
+      return c.json(toEnterpriseConnection(conn, c.var.origin), 200)
+    })
+    .openapi(deleteRoute, async (c) => {
+      const id = connectionId(c.req.valid('param').enterprise_connection_id)
+      if (!(await deleteConnection(c.var.deps, c.var.principal.instanceId, id))) throw new AppError('not_found')
+      return c.json({ object: 'enterprise_connection', id: enterpriseConnectionIdOf(id), deleted: true }, 200)
+    })
+}

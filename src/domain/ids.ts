@@ -34,3 +34,6 @@ export const newOpaqueToken = (bytes = 32): string => {
 
 /** `evt_` + 27 base62 characters: an outbox event, and later its webhook's `webhook-id`. */
 export const newEventId = (): string => `evt_${randomBase62(27)}`
+
+/** `sia_` + 27 base62 characters: one sign-in attempt. */
+export const newSignInAttemptId = (): string => `sia_${randomBase62(27)}`

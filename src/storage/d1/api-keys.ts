@@ -1,4 +1,5 @@
 import type { ApiKeyRecord, ApiKeyRepository } from '../types'
+import type { D1Handle } from './handle'
 
 interface ApiKeyRow {
   key_hash: string
@@ -10,7 +11,7 @@ interface ApiKeyRow {
   revoked_at: number | null
 }
 
-export function d1ApiKeys(db: D1Database): ApiKeyRepository {
+export function d1ApiKeys(db: D1Handle): ApiKeyRepository {
   return {
     async findActiveByHash(kind, keyHash) {
       const row = await db

@@ -2,6 +2,7 @@ import { EXPIRED_STAGE, EXPIRY_HORIZON_MS, EXPIRY_WARNING_DAYS } from '../../dom
 import type { CertificateExpiryRepository } from '../types'
 import { CONNECTION_COLUMNS, fromRow, type ConnectionRow } from './connection-rows'
 import { eventInsert, type Guard } from './events'
+import type { D1Handle } from './handle'
 
 const DAY = 24 * 60 * 60_000
 const COLUMNS = CONNECTION_COLUMNS.map((c) => `c.${c}`).join(', ')
@@ -23,7 +24,7 @@ const DUE_SQL =
 
 type DueRow = ConnectionRow & { notice_expire_at: number | null; notice_fingerprint: string | null; notice_stage: number | null }
 
-export function d1CertificateExpiry(db: D1Database): CertificateExpiryRepository {
+export function d1CertificateExpiry(db: D1Handle): CertificateExpiryRepository {
   return {
     async due(now, limit) {
       const r = await db.prepare(DUE_SQL).bind(now, now + EXPIRY_HORIZON_MS, limit).all<DueRow>()

@@ -1,5 +1,6 @@
 import type { DomainEvent, EventType } from '../../domain/events'
 import type { EventRepository, StoredEvent } from '../types'
+import type { D1Handle } from './handle'
 
 /** A condition a statement of a batch runs under, with its parameters (see `guarded`). */
 export interface Guard {
@@ -15,7 +16,7 @@ const COLUMNS = 'id, instance_id, type, connection_id, data_json, created_at, de
  * The statement that records `e`, for the batch of the change that causes it (the outbox's point).
  * With a guard, the event is written only when the guard holds at that point of the batch.
  */
-export function eventInsert(db: D1Database, e: DomainEvent, guard?: Guard): D1PreparedStatement {
+export function eventInsert(db: D1Handle, e: DomainEvent, guard?: Guard): D1PreparedStatement {
   const values = [e.id, e.instanceId, e.type, e.connectionId, JSON.stringify(e.data), e.createdAt]
   const insert = 'INSERT INTO events (id, instance_id, type, connection_id, data_json, created_at)'
   return guard
@@ -33,7 +34,7 @@ const fromRow = (r: EventRow): StoredEvent => ({
   deliveredAt: r.delivered_at,
 })
 
-export function d1Events(db: D1Database): EventRepository {
+export function d1Events(db: D1Handle): EventRepository {
   return {
     async append(events) {
       if (events.length) await db.batch(events.map((e) => eventInsert(db, e)))

@@ -2,6 +2,7 @@ import { newOpaqueToken } from '../../domain/ids'
 import type { MetadataRefreshRepository, RefreshAttempt, RefreshState } from '../types'
 import { connectionUpdate, edgeSyncQueue } from './connection-statements'
 import { eventInsert, type Guard } from './events'
+import type { D1Handle } from './handle'
 
 type RefreshRow = {
   connection_id: string
@@ -34,7 +35,7 @@ const fromRow = (r: RefreshRow): RefreshState => ({
 })
 
 /** The schedule's update for one attempt; the document's validators and hints only when a new one was read. */
-function attemptUpdate(db: D1Database, connectionId: string, a: RefreshAttempt, guard?: Guard): D1PreparedStatement {
+function attemptUpdate(db: D1Handle, connectionId: string, a: RefreshAttempt, guard?: Guard): D1PreparedStatement {
   const sets = ['next_refresh_at = ?', 'failures = ?', 'last_failure = ?', 'last_attempt_at = ?']
   const args: (string | number | null)[] = [a.nextRefreshAt, a.failures, a.failure, a.at]
   if (a.failure === null) {
@@ -49,7 +50,7 @@ function attemptUpdate(db: D1Database, connectionId: string, a: RefreshAttempt, 
   return db.prepare(`UPDATE metadata_refresh SET ${sets.join(', ')} WHERE ${where}`).bind(...args, connectionId, a.metadataUrl, ...(guard?.args ?? []))
 }
 
-export function d1MetadataRefresh(db: D1Database): MetadataRefreshRepository {
+export function d1MetadataRefresh(db: D1Handle): MetadataRefreshRepository {
   return {
     async get(connectionId) {
       const row = await db.prepare(`SELECT ${COLUMNS} FROM metadata_refresh WHERE connection_id = ?`).bind(connectionId).first<RefreshRow>()

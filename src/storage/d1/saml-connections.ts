@@ -5,6 +5,7 @@ import { matchesEmailDomain } from '../../domain/saml-connection'
 import type { ConnectionRepository } from '../types'
 import { CONNECTION_COLUMNS, fromRow, SELECT_CONNECTION, type ConnectionRow } from './connection-rows'
 import { connectionInsert, connectionUpdate, edgeSyncQueue, refreshScheduleWrite } from './connection-statements'
+import type { D1Handle } from './handle'
 
 const PAGE_COLUMNS = CONNECTION_COLUMNS.map((c) => `c.${c}`).join(', ')
 
@@ -42,7 +43,7 @@ function domainAndParents(domain: string): string[] {
   return out
 }
 
-export function d1Connections(db: D1Database): ConnectionRepository {
+export function d1Connections(db: D1Handle): ConnectionRepository {
   const rowsOf = (r: D1Result<ConnectionRow>) => r.results.map(fromRow)
   const findOne = async (where: string, ...args: string[]) => {
     const row = await db.prepare(`${SELECT_CONNECTION} WHERE ${where}`).bind(...args).first<ConnectionRow>()

@@ -1,13 +1,14 @@
 import type { z } from 'zod'
 import { LoginRequestSchema, PendingCodeSchema, type LoginRequest, type PendingCode } from '../../domain/sign-in-state'
 import type { SignInStateRepository } from '../types'
+import type { D1Handle } from './handle'
 
 const parsePayload = <T>(schema: z.ZodType<T>, raw: string): T | null => {
   const parsed = schema.safeParse(JSON.parse(raw))
   return parsed.success ? parsed.data : null
 }
 
-export function d1SsoState(db: D1Database): SignInStateRepository {
+export function d1SsoState(db: D1Handle): SignInStateRepository {
   return {
     async putLoginRequest(relayStateHash: string, r: LoginRequest) {
       await db

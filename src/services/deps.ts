@@ -8,6 +8,7 @@ import type {
   EdgeCopy,
   EventRepository,
   MetadataRefreshRepository,
+  SignInAttemptRepository,
   SignInStateRepository,
 } from '../storage/types'
 import type { CacheValidators, MetadataDownload } from './metadata-fetcher'
@@ -36,6 +37,8 @@ export interface Deps {
   edge: EdgeCopy
   /** Single-use sign-in state (login requests, assertion ids, codes) in D1. */
   signInState: SignInStateRepository
+  /** What each ACS post that named a connection came to, for its admin. */
+  signInAttempts: SignInAttemptRepository
   /** The KV fast path for pending codes. */
   codeCopy: CodeEdgeCopy
   /** The event outbox. */
@@ -55,4 +58,9 @@ export interface Deps {
   fetchMetadata: (url: string, validators?: CacheValidators) => Promise<MetadataDownload>
   development: boolean
   log: Logger
+  /**
+   * Work the answer need not wait for (a failed sign-in's attempt): handed to the request's
+   * `waitUntil`, so the browser gets its page first. The promise must not reject.
+   */
+  defer: (work: Promise<unknown>) => void
 }

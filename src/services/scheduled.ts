@@ -1,3 +1,4 @@
+import { SIGN_IN_ATTEMPT_RETENTION_MS } from '../domain/sign-in-attempt'
 import type { Deps } from './deps'
 import { recordExpiryWarnings } from './certificate-expiry'
 import { drainEdgeSyncs } from './edge-sync'
@@ -5,14 +6,14 @@ import { refreshDueConnections } from './scheduled-refresh'
 
 /**
  * One cron run (wrangler.toml `[triggers] crons`): replays KV edge-copy writes that failed after
- * their D1 write, forgets expired sign-in state, refreshes the metadata URLs that are due, then
+ * their D1 write, forgets expired sign-in state and sign-in attempts past 7 days, refreshes the metadata URLs that are due, then
  * records expiry warnings (after the refresh, so a fresh certificate it brought counts).
  * A task that fails is logged and leaves the others to finish.
  */
 export async function runScheduled(deps: Deps, opts: { refreshBatch: number }): Promise<void> {
   const tasks = {
     edge_sync: () => drainEdgeSyncs(deps),
-    purge: () => deps.signInState.purgeExpired(deps.clock()),
+    purge: () => Promise.all([deps.signInState.purgeExpired(deps.clock()), deps.signInAttempts.purgeBefore(deps.clock() - SIGN_IN_ATTEMPT_RETENTION_MS)]),
     lifecycle: async () => {
       try {
         await refreshDueConnections(deps, opts.refreshBatch)

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../domain/events'
 import type { SamlConnection, Scope } from '../domain/saml-connection'
+import type { SignInAttempt } from '../domain/sign-in-attempt'
 import type { LoginRequest, PendingCode } from '../domain/sign-in-state'
 
 export type ListOrder = { field: 'created_at' | 'name'; direction: 'asc' | 'desc' }
@@ -88,12 +89,29 @@ export interface SignInStateRepository {
     codeHash: string
     pending: PendingCode
     now: number
+    /** The success's attempt and its event: recorded (within the per-minute bound) only if the code is stored. */
+    attempt?: { attempt: SignInAttempt; event: DomainEvent }
   }): Promise<SignInCommit>
   putPendingCode(codeHash: string, p: PendingCode): Promise<void>
   getPendingCode(codeHash: string, now: number): Promise<PendingCode | null>
   /** True for the one caller that consumes a code; its payload is dropped in the same batch. */
   consumeCode(codeHash: string, now: number, expiresAt: number): Promise<boolean>
   purgeExpired(now: number): Promise<void>
+}
+
+/**
+ * Sign-in attempts (D1), at most MAX_STORED_ATTEMPTS_PER_MINUTE stored per connection per minute;
+ * past it an attempt is only counted. An attempt's event is written in its batch, and only if the
+ * attempt was stored.
+ */
+export interface SignInAttemptRepository {
+  record(a: SignInAttempt, event: DomainEvent): Promise<'stored' | 'counted'>
+  /** Newest first, created at `since` or later. */
+  list(connectionId: string, p: { limit: number; offset: number; since: number }): Promise<{ items: SignInAttempt[]; total: number }>
+  /** Attempts counted but not stored (over the bound) in the minutes from `since` on. */
+  countNotStored(connectionId: string, since: number): Promise<number>
+  /** Forgets attempts, and their minute counters, older than `cutoff`. */
+  purgeBefore(cutoff: number): Promise<void>
 }
 
 /** The KV copy of pending codes: the fast path where a code was issued. D1 stays the truth. */

@@ -9,6 +9,7 @@ import { d1SsoState } from '../storage/d1/sso-state'
 import { d1Events } from '../storage/d1/events'
 import { d1MetadataRefresh } from '../storage/d1/metadata-refresh'
 import { d1CertificateExpiry } from '../storage/d1/certificate-expiry'
+import { d1SignInAttempts } from '../storage/d1/sign-in-attempts'
 import type { SpEncryption, SpKeys } from '../services/deps'
 import { jsonLogger } from './logger'
 import { importDecryptionKey, importSigningKey } from '../saml'
@@ -65,14 +66,18 @@ function spEncryptionFrom(env: Env & Secrets): () => SpEncryption {
 
 export const isDevelopment = (env: Env): boolean => env.ENVIRONMENT === 'development'
 
-/** Wires real implementations together; used by `fetch` (per request) and `scheduled`, and later `queue`. */
-export function buildDeps(env: Env & Secrets, requestId: string): Deps {
+/**
+ * Wires real implementations together; used by `fetch` (per request) and `scheduled`, and later `queue`.
+ * `defer` is the request's `waitUntil`; without one, deferred work just runs on.
+ */
+export function buildDeps(env: Env & Secrets, requestId: string, defer: Deps['defer'] = () => {}): Deps {
   const development = isDevelopment(env)
   return {
     connections: d1Connections(env.DB),
     apiKeys: d1ApiKeys(env.DB),
     edge: kvEdgeCopy(env.KV),
     signInState: d1SsoState(env.DB),
+    signInAttempts: d1SignInAttempts(env.DB),
     codeCopy: kvCodeCopy(env.KV),
     events: d1Events(env.DB),
     metadataRefresh: d1MetadataRefresh(env.DB),
@@ -84,5 +89,6 @@ export function buildDeps(env: Env & Secrets, requestId: string): Deps {
     fetchMetadata: makeMetadataFetcher((input, init) => fetch(input, init), development),
     development,
     log: jsonLogger(requestId),
+    defer,
   }
 }

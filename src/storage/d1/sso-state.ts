@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { LoginRequestSchema, PendingCodeSchema, type LoginRequest, type PendingCode } from '../../domain/sign-in-state'
 import type { SignInStateRepository } from '../types'
+import { attemptStatements } from './sign-in-attempts'
 import type { D1Handle } from './handle'
 
 const parsePayload = <T>(schema: z.ZodType<T>, raw: string): T | null => {
@@ -33,7 +34,9 @@ export function d1SsoState(db: D1Handle): SignInStateRepository {
       const storeCode = db
         .prepare('INSERT INTO pending_codes (code_hash, payload, expires_at) SELECT ?, ?, ? WHERE changes() = 1')
         .bind(p.codeHash, JSON.stringify(p.pending), p.pending.expiresAt)
-      const [reserved, used] = await db.batch([reserve, ...useLogin, storeCode])
+      // The success's attempt and event come last, each only if the code was stored.
+      const attempt = p.attempt ? attemptStatements(db, p.attempt.attempt, p.attempt.event, { sql: 'EXISTS (SELECT 1 FROM pending_codes WHERE code_hash = ?)', args: [p.codeHash] }) : []
+      const [reserved, used] = await db.batch([reserve, ...useLogin, storeCode, ...attempt])
       if ((reserved?.meta.changes ?? 0) === 0) return 'replayed'
       // A second verified response for the same login, raced past the read: the first one won.
       if (p.loginRequest && (used?.meta.changes ?? 0) === 0) return 'login_request_used'

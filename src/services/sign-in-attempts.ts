@@ -99,3 +99,8 @@ export async function listSignInAttempts(deps: Deps, instanceId: string, connect
   if (!conn) throw new AppError('not_found')
   return deps.signInAttempts.list(connectionId, { ...page, since: deps.clock() - SIGN_IN_ATTEMPT_RETENTION_MS })
 }
+
+/** How many of a connection's attempts of the last 7 days were over the per-minute bound: counted, not stored. */
+export async function countAttemptsNotStored(deps: Deps, connectionId: string): Promise<number> {
+  return deps.signInAttempts.countNotStored(connectionId, deps.clock() - SIGN_IN_ATTEMPT_RETENTION_MS)
+}

@@ -5,14 +5,18 @@ import { spUrls } from '../domain/sp-urls'
 import { readResponseRouting, type UnverifiedResponse } from '../saml'
 import type { Deps } from './deps'
 import { loadConnectionAtEdge } from './edge-sync'
-import type { SignInContext } from './sign-in'
+import { attemptSite, type SignInContext } from './sign-in'
+import { refusal } from './sign-in-attempts'
 
 /** An active connection, read from the edge copy (see README, consistency); `invalid_client` otherwise. */
 export async function activeConnectionAtEdge(deps: Deps, id: string): Promise<SamlConnection> {
   const conn = await loadConnectionAtEdge(deps, id)
-  if (!conn || !conn.active) throw new AppError('invalid_client', { internal: conn ? 'inactive' : 'unknown connection' })
+  if (!conn) throw new AppError('invalid_client', { internal: 'unknown connection' })
+  if (!conn.active) throw inactive()
   return conn
 }
+
+export const inactive = () => new AppError('invalid_client', { internal: { reason: 'connection_inactive' } })
 
 /** The stored login a RelayState names, read without using it up; null when unknown or expired. */
 export async function findLogin(deps: Deps, relayState: string | null): Promise<SignInContext['login']> {
@@ -32,9 +36,9 @@ export function readUnverifiedResponse(samlResponse: string, param: string): Unv
   return read.value
 }
 
-/** IdP-initiated responses need the connection's consent. */
-export function checkIdpInitiatedAllowed(ctx: Pick<SignInContext, 'connection' | 'login'>): void {
-  if (!ctx.login && !ctx.connection.allowIdpInitiated) throw new AppError('idp_login_disallowed')
+/** IdP-initiated responses need the connection's consent; a refusal is the post's attempt. */
+export function checkIdpInitiatedAllowed(deps: Deps, ctx: Pick<SignInContext, 'connection' | 'login'>, samlResponse: string): void {
+  if (!ctx.login && !ctx.connection.allowIdpInitiated) throw refusal(deps, attemptSite(ctx, samlResponse), new AppError('idp_login_disallowed'))
 }
 
 /**
@@ -42,11 +46,17 @@ export function checkIdpInitiatedAllowed(ctx: Pick<SignInContext, 'connection' |
  * login of another connection is refused and left for its owner; one that names no login makes the
  * response IdP-initiated (where the RelayState may name a redirect URI).
  */
-export async function connectionAcsContext(deps: Deps, p: { connectionId: string; relayState: string | null; origin: string }): Promise<SignInContext> {
-  const login = await findLogin(deps, p.relayState)
-  if (login && login.request.connectionId !== p.connectionId) throw new AppError('invalid_relay_state', { internal: 'relay state of another connection' })
-  const connection = await activeConnectionAtEdge(deps, p.connectionId)
-  const ctx = { connection, login, relayState: p.relayState, origin: p.origin, acsUrl: login?.request.acsUrl ?? spUrls(p.origin, connection.id).acsUrl }
-  checkIdpInitiatedAllowed(ctx)
+export async function connectionAcsContext(
+  deps: Deps,
+  p: { connectionId: string; relayState: string | null; origin: string; samlResponse: string },
+): Promise<SignInContext> {
+  const [login, named] = await Promise.all([findLogin(deps, p.relayState), loadConnectionAtEdge(deps, p.connectionId)])
+  // Each refusal from here on is an attempt of the connection the URL names.
+  const refuse = (error: AppError) => (named ? refusal(deps, attemptSite({ connection: named, login }, p.samlResponse), error) : error)
+  if (login && login.request.connectionId !== p.connectionId) throw refuse(new AppError('invalid_relay_state', { internal: 'relay state of another connection' }))
+  if (!named) throw new AppError('invalid_client', { internal: 'unknown connection' })
+  if (!named.active) throw refuse(inactive())
+  const ctx = { connection: named, login, relayState: p.relayState, origin: p.origin, acsUrl: login?.request.acsUrl ?? spUrls(p.origin, named.id).acsUrl }
+  checkIdpInitiatedAllowed(deps, ctx, p.samlResponse)
   return ctx
 }

@@ -8,6 +8,7 @@ import { verifySamlResponse, type ParsedSamlResponse, type VerifiedAssertion } f
 import { newPendingCode, putCodeEdgeCopy } from './codes'
 import type { Deps } from './deps'
 import { mapProfile, type SignInProfile } from './profile'
+import { refusal, succeededAttempt, type AttemptSite, type VerifiedUser } from './sign-in-attempts'
 import { refreshForUnknownKey } from './unknown-key-refresh'
 
 /**
@@ -84,7 +85,7 @@ function chooseRedirectUri(ctx: SignInContext): string {
   if (ctx.login) return ctx.login.request.redirectUri
   const named = ctx.relayState ? (findSameUrl(conn.redirectUris, ctx.relayState) ?? null) : null
   const uri = named ?? conn.defaultRedirectUri ?? conn.redirectUris[0] ?? null
-  if (!uri) throw new AppError('invalid_client', { internal: 'no redirect URI configured' })
+  if (!uri) throw new AppError('invalid_client', { internal: { reason: 'redirect_uri_missing' } })
   return uri
 }
 
@@ -96,6 +97,7 @@ function chooseRedirectUri(ctx: SignInContext): string {
 async function issueCode(deps: Deps, ctx: SignInContext, a: VerifiedAssertion, profile: SignInProfile, redirectUri: string, now: number): Promise<string> {
   const { code, codeHash, pending } = await newPendingCode(deps, ctx.connection, redirectUri, profile)
   const outcome = await deps.signInState.commitSignIn({
+    attempt: succeededAttempt({ connection: ctx.connection, flow: flowOf(ctx) }, { nameId: profile.nameId, emailAddress: profile.emailAddress }, now),
     connectionId: ctx.connection.id,
     assertionId: a.assertionId,
     assertionExpiresAt: Math.max(a.notOnOrAfter, now + 60_000),
@@ -105,21 +107,40 @@ async function issueCode(deps: Deps, ctx: SignInContext, a: VerifiedAssertion, p
     now,
   })
   if (outcome === 'replayed') throw rejected('replayed', { assertionId: a.assertionId })
-  if (outcome === 'login_request_used') throw new AppError('invalid_relay_state', { internal: 'login already completed by another response' })
+  if (outcome === 'login_request_used') throw new AppError('invalid_relay_state', { internal: { reason: 'login_already_completed' } })
   await putCodeEdgeCopy(deps, codeHash, pending)
   return code
 }
 
-/** The ACS pipeline every sign-in path runs: verify, check the email domain, reserve and issue the code. */
+const flowOf = (ctx: Pick<SignInContext, 'login'>) => (ctx.login ? 'sp_initiated' : 'idp_initiated')
+
+/** Where a post to this context is recorded as an attempt (services/sign-in-attempts.ts). */
+export const attemptSite = (ctx: Pick<SignInContext, 'connection' | 'login'>, samlResponse: string): AttemptSite => ({ connection: ctx.connection, flow: flowOf(ctx), samlResponse })
+
+/**
+ * The ACS pipeline every sign-in path runs: verify, check the email domain, reserve and issue the
+ * code. Each post is an attempt: a success's is written with its code, a refusal's after the answer.
+ */
 export async function signIn(deps: Deps, ctx: SignInContext, samlResponse: string): Promise<CompletedSignIn> {
+  const user: VerifiedUser = { nameId: null, emailAddress: null }
+  try {
+    return await runPipeline(deps, ctx, samlResponse, user)
+  } catch (e) {
+    throw refusal(deps, attemptSite(ctx, samlResponse), e, user)
+  }
+}
+
+async function runPipeline(deps: Deps, ctx: SignInContext, samlResponse: string, user: VerifiedUser): Promise<CompletedSignIn> {
   const now = deps.clock()
   const conn = ctx.connection
   const a = await verify(deps, ctx, samlResponse, now)
+  user.nameId = a.nameId
   const profile = mapProfile(
     { connectionId: conn.id, organizationId: conn.organizationId, idpEntityId: a.issuer, nameId: a.nameId, nameIdFormat: a.nameIdFormat, sessionIndex: a.sessionIndex },
     a.attributes,
     conn.attributeMapping,
   )
+  user.emailAddress = profile.emailAddress
   checkEmailDomain(conn, profile)
   const redirectUri = chooseRedirectUri(ctx)
   const code = await issueCode(deps, ctx, a, profile, redirectUri, now)

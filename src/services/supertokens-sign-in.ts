@@ -4,8 +4,9 @@ import { exchangeCode } from './codes'
 import type { Deps } from './deps'
 import { loadConnectionAtEdge } from './edge-sync'
 import type { SignInProfile } from './profile'
-import type { SignInContext } from './sign-in'
-import { checkIdpInitiatedAllowed, findLogin, readUnverifiedResponse } from './sign-in-context'
+import { attemptSite, type SignInContext } from './sign-in'
+import { refusal } from './sign-in-attempts'
+import { checkIdpInitiatedAllowed, findLogin, inactive, readUnverifiedResponse } from './sign-in-context'
 
 /** The app, tenant and (when a key or `instance_id` named it) instance that may finish a login. */
 export interface SupertokensCallbackScope {
@@ -66,20 +67,29 @@ export async function supertokensCallbackContext(
 ): Promise<SignInContext> {
   const unverified = readUnverifiedResponse(p.samlResponse, p.param)
   const base = { relayState: p.relayState, origin: p.origin, parsed: unverified.parsed }
+  const { instanceId } = p.scope
+  const byIssuer = () => (instanceId !== null && unverified.issuer ? deps.connections.findByIdpEntityId({ ...p.scope, instanceId }, unverified.issuer) : Promise.resolve(null))
+  // From here on, a refusal of a post whose connection is known (its own, in this scope) is an attempt of it.
+  const refuse = (connection: SamlConnection, login: SignInContext['login'], error: AppError) => refusal(deps, attemptSite({ connection, login }, p.samlResponse), error)
   if (p.relayState) {
     const login = await findLogin(deps, p.relayState)
-    if (!login) throw new AppError('invalid_relay_state', { internal: 'unknown or expired relay state' })
+    if (!login) {
+      const unknown = new AppError('invalid_relay_state', { internal: 'unknown or expired relay state' })
+      const issuerConn = await byIssuer()
+      throw issuerConn ? refusal(deps, { connection: issuerConn, flow: 'sp_initiated', samlResponse: p.samlResponse }, unknown) : unknown
+    }
     const conn = await loadConnectionAtEdge(deps, login.request.connectionId)
     if (conn && !owns(p.scope, conn)) throw new AppError('invalid_relay_state', { internal: 'relay state of another scope' })
-    if (!conn || !conn.active) throw new AppError('invalid_client', { internal: conn ? 'inactive' : 'unknown connection' })
+    if (!conn) throw new AppError('invalid_client', { internal: 'unknown connection' })
+    if (!conn.active) throw refuse(conn, login, inactive())
     return { ...base, connection: conn, login, acsUrl: login.request.acsUrl }
   }
-  const { instanceId } = p.scope
-  const conn = instanceId !== null && unverified.issuer ? await deps.connections.findByIdpEntityId({ ...p.scope, instanceId }, unverified.issuer) : null
-  if (!conn || !conn.active) throw new AppError('invalid_client', { internal: 'no connection for this issuer' })
-  checkIdpInitiatedAllowed({ connection: conn, login: null })
+  const conn = await byIssuer()
+  if (!conn) throw new AppError('invalid_client', { internal: 'no connection for this issuer' })
+  if (!conn.active) throw refuse(conn, null, inactive())
+  checkIdpInitiatedAllowed(deps, { connection: conn, login: null }, p.samlResponse)
   const acsUrl = p.endpoint === 'legacy' ? legacyAcsUrl(p.origin, conn.appId, conn.instanceId) : pickAppCallbackAcsUrl(unverified.recipients, conn, p.scope.tenantId)
-  if (acsUrl === null) throw new AppError('saml_response_rejected', { internal: { reason: 'recipient_not_allowed' } })
+  if (acsUrl === null) throw refuse(conn, null, new AppError('saml_response_rejected', { internal: { reason: 'recipient_not_allowed' } }))
   return { ...base, connection: conn, login: null, acsUrl }
 }
 

@@ -57,7 +57,7 @@ export function browserRoutes() {
     if (!SAML_CONNECTION_ID.test(id)) throw new AppError('invalid_client')
     const fields = await readFields(c.req.raw)
     const samlResponse = param(fields.SAMLResponse, 'SAMLResponse', Number.POSITIVE_INFINITY)
-    const ctx = await connectionAcsContext(c.var.deps, { connectionId: id, relayState: fields.RelayState || null, origin: c.var.origin })
+    const ctx = await connectionAcsContext(c.var.deps, { connectionId: id, relayState: fields.RelayState || null, origin: c.var.origin, samlResponse })
     const done = await signIn(c.var.deps, ctx, samlResponse)
     return c.redirect(done.redirectUrl, 302)
   })

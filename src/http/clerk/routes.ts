@@ -8,6 +8,7 @@ import { clerkJsonBody } from '../middleware/body'
 import { throwOnInvalid } from '../validation-hook'
 import { clerkAuth } from './auth'
 import { enterpriseRoutes } from './enterprise-routes'
+import { signInAttemptRoutes } from './sign-in-attempt-routes'
 import {
   ClerkConnectionParams,
   ClerkCreateConnectionBody,
@@ -74,6 +75,7 @@ export function clerkRoutes() {
   app.use('/saml_connections/*', clerkAuth, ...clerkJsonBody)
   // The newer view of the same connections (Clerk deprecates /saml_connections in its favour).
   app.route('/', enterpriseRoutes())
+  app.route('/', signInAttemptRoutes())
 
   return app
     .openapi(listRoute, async (c) => {

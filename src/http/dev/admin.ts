@@ -5,6 +5,8 @@ import { spUrls } from '../../domain/sp-urls'
 import { LOCAL_INSTANCE_ID } from '../../services/api-keys'
 import { createConnection, findConnectionByIdpEntityId, listConnections, updateConnection } from '../../services/saml-connections'
 import { exchangeCode } from '../../services/codes'
+import { countAttemptsNotStored, listSignInAttempts } from '../../services/sign-in-attempts'
+import { SIGN_IN_FAILURE_REASONS } from '../../domain/sign-in-attempt'
 import { toProfileJson } from '../browser/profile-json'
 import type { AppEnv } from '../env'
 import { htmlPage, newNonce } from '../middleware/content-security-policy'
@@ -32,7 +34,7 @@ export function adminRoutes() {
       const sp = spUrls(c.var.origin, conn.id)
       const canTest = conn.active && conn.redirectUris.includes(callback)
       const login = `/v1/saml/login?${new URLSearchParams({ connection_id: conn.id, redirect_uri: callback, state: 'admin-test' })}`
-      return html`<tr data-connection-id="${conn.id}"><td>${conn.name}<br><code>${conn.id}</code></td><td>${conn.active ? 'active' : 'inactive'}</td>
+      return html`<tr data-connection-id="${conn.id}"><td>${conn.name}<br><code>${conn.id}</code></td><td>${conn.active ? 'active' : 'inactive'}<br><a class="sign-in-attempts" href="/dev/connections/${conn.id}/sign-in-attempts">Sign-in attempts</a></td>
 <td>SP metadata: <a href="${sp.spMetadataUrl}"><code>${sp.spMetadataUrl}</code></a><br>ACS: <code>${sp.acsUrl}</code><br>SP entity id: <code>${sp.spEntityId}</code></td>
 <td>${canTest ? html`<a class="test-sign-in" href="${login}"><button type="button">Test sign-in</button></a>` : html`<small>To test, make it active and add <code>${callback}</code> to its redirect URIs.</small>`}</td>
 <td><form method="post" action="/dev/connections/${conn.id}/encryption"><input type="hidden" name="require" value="${conn.requireEncryptedAssertions ? 'off' : 'on'}">
@@ -72,6 +74,25 @@ export function adminRoutes() {
     const form = new URLSearchParams(await c.req.text())
     await updateConnection(c.var.deps, LOCAL_INSTANCE_ID, c.req.param('id'), { requireEncryptedAssertions: form.get('require') === 'on' })
     return c.redirect('/', 303)
+  })
+
+  // What the admin API's sign_in_attempts answers, readable: the reason of every refusal, the XML posted.
+  app.get('/dev/connections/:id/sign-in-attempts', async (c) => {
+    const id = c.req.param('id')
+    const { items, total } = await listSignInAttempts(c.var.deps, LOCAL_INSTANCE_ID, id, { limit: 50, offset: 0 })
+    const notStored = await countAttemptsNotStored(c.var.deps, id)
+    const rows = items.map(
+      (a) => html`<tr class="attempt" data-status="${a.status}"><td>${new Date(a.createdAt).toISOString()}</td><td>${a.status}</td>
+<td>${a.reason ? html`<code class="reason">${a.reason}</code><br><small>${SIGN_IN_FAILURE_REASONS[a.reason]}</small>` : ''}</td><td>${a.flow}</td><td>${a.nameId ?? ''}<br>${a.emailAddress ?? ''}</td>
+<td>${a.samlResponse ? html`<details><summary>SAML response</summary><pre>${a.samlResponse}</pre></details>` : ''}</td></tr>`,
+    )
+    return page(
+      c,
+      'Sign-in attempts',
+      html`<h1>Sign-in attempts of <code>${id}</code></h1>
+<p>${total} in the last 7 days, newest ${items.length} shown${notStored ? html`; ${notStored} more over the per-minute bound were counted, not stored` : ''}. <a href="/">Back</a></p>
+<table><thead><tr><th>When</th><th>Status</th><th>Reason</th><th>Flow</th><th>NameID / email</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
+    )
   })
 
   app.get('/dev/callback', async (c) => {

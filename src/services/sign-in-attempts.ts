@@ -77,8 +77,9 @@ export function succeededAttempt(site: Pick<AttemptSite, 'connection' | 'flow'>,
  * nothing more: the refusal the browser gets stays the refusal it was.
  */
 function recordFailedAttempt(deps: Deps, site: AttemptSite, reason: SignInFailureReason, user: VerifiedUser, samlResponse: string): void {
+  // Stamped at the refusal, not at the write, so attempts keep the order their posts came in.
+  const attempt: SignInAttempt = { ...attemptAt(site, user, deps.clock()), status: 'failed', reason, samlResponse }
   const write = async () => {
-    const attempt: SignInAttempt = { ...attemptAt(site, user, deps.clock()), status: 'failed', reason, samlResponse }
     const outcome = await deps.signInAttempts.record(attempt, eventOf(attempt))
     if (outcome === 'counted') deps.log.info('sign_in_attempt_not_stored', { connection_id: attempt.connectionId, reason })
   }

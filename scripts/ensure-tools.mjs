@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 
 const TOOLS = [
   { command: '/usr/bin/chromium', pkg: 'chromium', usedBy: 'the browser tests' },
-  { command: '/usr/bin/xmlsec1', pkg: 'xmlsec1', usedBy: 'the encrypted-assertion tests' },
+  { command: '/usr/bin/xmlsec1', pkg: 'xmlsec1', usedBy: 'the encrypted-assertion and ECDSA/RSA-SHA384 sign-in tests' },
   { command: '/usr/bin/xmllint', pkg: 'libxml2-utils', usedBy: 'the canonicalization tests' },
 ]
 

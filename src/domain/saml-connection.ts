@@ -18,6 +18,20 @@ export const AttributeMappingSchema = z.object({
 })
 export type AttributeMapping = z.infer<typeof AttributeMappingSchema>
 
+/**
+ * A value the IdP sends that the sign-in profile carries under a key of the app's choosing: the
+ * SAML attribute named `ssoPath`, all its values when `multiValued`, else the first. `scimPath` is
+ * kept for Clerk's API only (saml-edge has no SCIM).
+ */
+export const CustomAttributeSchema = z.object({
+  name: z.string(),
+  key: z.string(),
+  ssoPath: z.string().nullable(),
+  scimPath: z.string().nullable(),
+  multiValued: z.boolean(),
+})
+export type CustomAttribute = z.infer<typeof CustomAttributeSchema>
+
 export const LoginHintSchema = z.object({ mode: z.enum(LOGIN_HINT_MODES), source: z.string().optional() })
 export type LoginHint = z.infer<typeof LoginHintSchema>
 
@@ -43,6 +57,8 @@ export const SamlConnectionSchema = z.object({
   idpMetadata: z.string().nullable(),
   organizationId: z.string().nullable(),
   attributeMapping: AttributeMappingSchema,
+  // Edge copies written before custom attributes existed have none.
+  customAttributes: z.array(CustomAttributeSchema).default([]),
   active: z.boolean(),
   syncUserAttributes: z.boolean(),
   allowSubdomains: z.boolean(),
@@ -96,6 +112,7 @@ export const DEFAULT_CONNECTION: Omit<
   idpMetadata: null,
   organizationId: null,
   attributeMapping: EMPTY_ATTRIBUTE_MAPPING,
+  customAttributes: [],
   active: false,
   syncUserAttributes: true,
   allowSubdomains: false,

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors'
-import type { AttributeMapping } from '../domain/saml-connection'
+import type { AttributeMapping, CustomAttribute } from '../domain/saml-connection'
 
 const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient'
 
@@ -16,6 +16,8 @@ export interface SignInProfile {
   firstName: string | null
   lastName: string | null
   attributes: Record<string, string[]>
+  /** The connection's custom attributes found in the assertion, by key: an array when multi-valued. */
+  customAttributes: Record<string, string | string[]>
 }
 
 // Names IdPs commonly use when the connection maps nothing explicitly.
@@ -36,7 +38,23 @@ function pick(attributes: Record<string, string[]>, mapped: string, defaults: st
 }
 
 /**
- * Applies `attribute_mapping`: a mapped name wins; an empty mapping falls back to common names.
+ * Each custom attribute's values from the SAML attribute its `ssoPath` names (trimmed, empty ones
+ * dropped): all of them when multi-valued, else the first. One the assertion lacks is left out.
+ */
+function customValues(attributes: Record<string, string[]>, custom: CustomAttribute[]): Record<string, string | string[]> {
+  // A Map, then Object.fromEntries: keys such as `__proto__` stay plain own keys.
+  const out = new Map<string, string | string[]>()
+  for (const c of custom) {
+    if (!c.ssoPath || !Object.hasOwn(attributes, c.ssoPath)) continue
+    const values = (attributes[c.ssoPath] ?? []).map((v) => v.trim()).filter((v) => v !== '')
+    if (values.length === 0) continue
+    out.set(c.key, c.multiValued ? values : (values[0] as string))
+  }
+  return Object.fromEntries(out)
+}
+
+/**
+ * Applies `attribute_mapping` and the custom attributes: a mapped name wins; an empty mapping falls back to common names.
  * The user id is the mapped user-id attribute, else the NameID; under a transient NameID, else the
  * email; with neither, the sign-in is refused.
  */
@@ -44,6 +62,7 @@ export function mapProfile(
   base: { connectionId: string; organizationId: string | null; idpEntityId: string; nameId: string; nameIdFormat: string | null; sessionIndex: string | null },
   attributes: Record<string, string[]>,
   mapping: AttributeMapping,
+  custom: CustomAttribute[] = [],
 ): SignInProfile {
   const transient = base.nameIdFormat === TRANSIENT
   const email = pick(attributes, mapping.emailAddress, DEFAULT_NAMES.emailAddress) ?? (!transient && base.nameId.includes('@') ? base.nameId : null)
@@ -58,5 +77,6 @@ export function mapProfile(
     firstName: pick(attributes, mapping.firstName, DEFAULT_NAMES.firstName),
     lastName: pick(attributes, mapping.lastName, DEFAULT_NAMES.lastName),
     attributes,
+    customAttributes: customValues(attributes, custom),
   }
 }

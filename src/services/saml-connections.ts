@@ -5,6 +5,7 @@ import {
   missingForActivation,
   SamlConnectionSchema,
   type AttributeMapping,
+  type CustomAttribute,
   type LoginHint,
   type SamlConnection,
   type Scope,
@@ -35,6 +36,8 @@ export interface ConnectionChanges {
   idpMetadata?: string | null
   organizationId?: string | null
   attributeMapping?: Partial<AttributeMapping> | null
+  /** The complete new set; each key at most once. */
+  customAttributes?: CustomAttribute[]
   active?: boolean
   syncUserAttributes?: boolean
   allowSubdomains?: boolean
@@ -59,6 +62,16 @@ const withoutUndefined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 
 const defined = <T>(v: T | undefined, fallback: T): T => (v === undefined ? fallback : v)
+
+/** Two custom attributes under one key would write one profile entry twice. */
+function uniqueKeys(attributes: CustomAttribute[]): CustomAttribute[] {
+  const keys = new Set<string>()
+  for (const a of attributes) {
+    if (keys.has(a.key)) throw new AppError('invalid_input', { issues: [{ param: 'customAttributes', kind: 'value', expected: `each key at most once; "${a.key}" is repeated` }] })
+    keys.add(a.key)
+  }
+  return attributes
+}
 
 /** Applies changes onto a connection. IdP metadata (inline, else URL) overrides the individual idp fields. */
 async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChanges): Promise<SamlConnection> {
@@ -85,6 +98,7 @@ async function applyChanges(deps: Deps, base: SamlConnection, ch: ConnectionChan
         : ch.attributeMapping === null
           ? DEFAULT_CONNECTION.attributeMapping
           : { ...base.attributeMapping, ...withoutUndefined(ch.attributeMapping) },
+    customAttributes: ch.customAttributes === undefined ? base.customAttributes : uniqueKeys(ch.customAttributes),
     active: defined(ch.active, base.active),
     syncUserAttributes: defined(ch.syncUserAttributes, base.syncUserAttributes),
     allowSubdomains: defined(ch.allowSubdomains, base.allowSubdomains),

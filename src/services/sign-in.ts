@@ -139,6 +139,7 @@ async function runPipeline(deps: Deps, ctx: SignInContext, samlResponse: string,
     { connectionId: conn.id, organizationId: conn.organizationId, idpEntityId: a.issuer, nameId: a.nameId, nameIdFormat: a.nameIdFormat, sessionIndex: a.sessionIndex },
     a.attributes,
     conn.attributeMapping,
+    conn.customAttributes,
   )
   user.emailAddress = profile.emailAddress
   checkEmailDomain(conn, profile)

@@ -48,6 +48,7 @@ describe('SP-initiated sign-in, end to end', () => {
       first_name: 'Ada',
       last_name: 'Lovelace',
       attributes: { mail: ['ada@acme.example'], givenName: ['Ada'], sn: ['Lovelace'], groups: ['admins', 'eng'] },
+      custom_attributes: {},
     })
 
     // single use: the second exchange fails, and so does a replay of the same RelayState

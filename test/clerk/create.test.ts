@@ -52,6 +52,7 @@ describe('POST /v1/saml_connections', () => {
       login_hint: { mode: 'email_address' },
       disable_jit_provisioning: false,
       enterprise_connection_id: `entconn_${c.id.slice('samlc_'.length)}`,
+      custom_attributes: [],
       redirect_uris: [],
       enable_request_signing: true,
       allow_sha1_signatures: false,

@@ -14,4 +14,6 @@ export const toProfileJson = (p: SignInProfile) => ({
   first_name: p.firstName,
   last_name: p.lastName,
   attributes: p.attributes,
+  // A code issued before custom attributes existed carries none.
+  custom_attributes: p.customAttributes ?? {},
 })

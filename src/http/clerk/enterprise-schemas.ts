@@ -52,7 +52,7 @@ export const CustomAttributeBody = z.strictObject({
   multi_valued: z.boolean().optional(),
 })
 
-export const CustomAttributes = z.array(CustomAttributeBody).max(MAX_CUSTOM_ATTRIBUTES)
+const CustomAttributes = z.array(CustomAttributeBody).max(MAX_CUSTOM_ATTRIBUTES)
 
 const oidcRefused = z.unknown().optional().openapi({ description: 'saml-edge is a SAML service: any `oidc` block other than null is refused with 422 naming `oidc`.' })
 
@@ -69,6 +69,7 @@ export const CreateEnterpriseConnectionBody = z
     sync_user_attributes: nullableFlag.openapi({ description: 'Accepted and ignored on create, as Clerk does (set it with an update).' }),
     saml: EnterpriseSamlBody.nullish(),
     oidc: oidcRefused,
+    custom_attributes: CustomAttributes.optional(),
   })
   .openapi('CreateEnterpriseConnectionBody')
 
@@ -84,6 +85,7 @@ export const UpdateEnterpriseConnectionBody = z
     provider: z.string().max(64).optional().openapi({ description: 'Sent by @clerk/backend; ignored, as Clerk does: the provider cannot change.' }),
     saml: EnterpriseSamlUpdateBody.nullish(),
     oidc: oidcRefused,
+    custom_attributes: CustomAttributes.nullish().openapi({ description: 'The complete new set; `[]` removes every custom attribute, null leaves them.' }),
   })
   .openapi('UpdateEnterpriseConnectionBody')
 

@@ -13,6 +13,7 @@ import type {
   EnterpriseSamlUpdateBody,
   UpdateEnterpriseConnectionBody,
 } from './enterprise-schemas'
+import { fromCustomAttributes, toCustomAttributesJson } from './custom-attributes'
 import { compact, sharedChanges } from './serialize'
 
 type CreateBody = z.infer<typeof CreateEnterpriseConnectionBody>
@@ -65,6 +66,7 @@ export function fromEnterpriseCreate(b: CreateBody): ConnectionChanges {
     organizationId: b.organization_id || undefined,
     allowOrganizationAccountLinking: flag(b.allow_organization_account_linking),
     active: flag(b.active),
+    customAttributes: fromCustomAttributes(b.custom_attributes),
   })
 }
 
@@ -82,6 +84,7 @@ export function fromEnterpriseUpdate(b: UpdateBody): ConnectionChanges {
     allowOrganizationAccountLinking: flag(b.allow_organization_account_linking),
     // Clerk links or changes an organization but never unlinks one.
     organizationId: b.organization_id || undefined,
+    customAttributes: fromCustomAttributes(b.custom_attributes),
   })
 }
 
@@ -133,7 +136,7 @@ export function toEnterpriseConnection(c: SamlConnection, origin: string): Enter
     allow_organization_account_linking: c.allowOrganizationAccountLinking,
     authenticatable: c.active,
     disable_jit_provisioning: false,
-    custom_attributes: [],
+    custom_attributes: toCustomAttributesJson(c.customAttributes),
     saml_connection: {
       id: c.id,
       name: c.name,

@@ -17,6 +17,7 @@ const WIRE_PARAM: Record<string, string> = {
   idpSsoUrl: 'idp_sso_url',
   idpMetadataUrl: 'idp_metadata_url',
   redirectUris: 'redirect_uris',
+  customAttributes: 'custom_attributes',
 }
 // Own keys only: a body key such as `__proto__` or `constructor` must not read Object.prototype.
 const wireParam = (p: string) => (Object.hasOwn(WIRE_PARAM, p) ? (WIRE_PARAM[p] ?? p) : p)

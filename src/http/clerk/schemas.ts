@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { CustomAttributeSchema } from './enterprise-schemas'
 import { DomainSchema, HttpUrlSchema, LOGIN_HINT_MODES, MAX_WRITTEN_CERTIFICATES, NameIdFormatSchema, ProviderSchema } from '../../domain/fields'
 
 /** Clerk-style wire schemas: projections of the domain model with Clerk's snake_case names. */
@@ -114,6 +115,7 @@ export const ClerkSamlConnectionSchema = z
     login_hint: z.object({ mode: z.enum(LOGIN_HINT_MODES), source: z.string().optional() }),
     disable_jit_provisioning: z.boolean(),
     enterprise_connection_id: Nullable(z.string()),
+    custom_attributes: z.array(CustomAttributeSchema).openapi({ description: 'Set through /enterprise_connections.' }),
     redirect_uris: z.array(z.string()),
     enable_request_signing: z.boolean(),
     allow_sha1_signatures: z.boolean(),

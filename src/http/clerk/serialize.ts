@@ -2,6 +2,7 @@ import type { z } from '@hono/zod-openapi'
 import { AppError } from '../../domain/errors'
 import { normalizeDomain } from '../../domain/fields'
 import { enterpriseConnectionIdOf } from '../../domain/ids'
+import { toCustomAttributesJson } from './custom-attributes'
 import type { SamlConnection } from '../../domain/saml-connection'
 import { spUrls } from '../../domain/sp-urls'
 import type { ConnectionChanges } from '../../services/saml-connections'
@@ -125,6 +126,7 @@ export function toClerkConnection(c: SamlConnection, origin: string): ClerkSamlC
     login_hint: c.loginHint,
     disable_jit_provisioning: false,
     enterprise_connection_id: enterpriseConnectionIdOf(c.id),
+    custom_attributes: toCustomAttributesJson(c.customAttributes),
     redirect_uris: c.redirectUris,
     enable_request_signing: c.enableRequestSigning,
     allow_sha1_signatures: c.allowSha1,

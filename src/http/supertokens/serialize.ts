@@ -61,6 +61,8 @@ const EMAIL_CLAIMS = ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/ema
  * The core's user info: claims are `NameID`, `NameIDFormat` and every attribute as trimmed,
  * non-empty strings (an attribute with none is left out); `sub` and `email` are picked from them
  * in the core's order. The subject's NameID always wins over an attribute named `NameID`.
+ * The connection's custom attributes follow under their keys (over an attribute of the same name,
+ * never over NameID or NameIDFormat), as arrays like every claim: one value unless multi-valued.
  */
 export function toStUserInfo(profile: SignInProfile, clientId: string): StUserInfo {
   // A Map, then Object.fromEntries: attribute names such as `__proto__` stay plain own keys.
@@ -72,10 +74,11 @@ export function toStUserInfo(profile: SignInProfile, clientId: string): StUserIn
     if (kept.length > 0) claims.set(name, kept)
   }
   const first = (names: string[]) => names.map((n) => claims.get(n)?.[0]).find((v) => v !== undefined) ?? null
-  return {
-    claims: Object.fromEntries(claims),
-    sub: first(SUB_CLAIMS),
-    email: first(EMAIL_CLAIMS) ?? (profile.nameId.includes('@') ? profile.nameId : null),
-    aud: clientId,
+  const sub = first(SUB_CLAIMS)
+  const email = first(EMAIL_CLAIMS) ?? (profile.nameId.includes('@') ? profile.nameId : null)
+  // A code issued before custom attributes existed carries none.
+  for (const [key, value] of Object.entries(profile.customAttributes ?? {})) {
+    if (key !== 'NameID' && key !== 'NameIDFormat') claims.set(key, Array.isArray(value) ? value : [value])
   }
+  return { claims: Object.fromEntries(claims), sub, email, aud: clientId }
 }

@@ -16,44 +16,38 @@ import {
   UpdateEnterpriseConnectionBody,
 } from './enterprise-schemas'
 import { fromEnterpriseCreate, fromEnterpriseListQuery, fromEnterpriseUpdate, toEnterpriseConnection, withEnterpriseParams } from './enterprise-serialize'
-import { ClerkDeletedObjectSchema, ClerkErrorsSchema } from './schemas'
+import { clerkErrors, clerkRoute, json, jsonBody } from './route-parts'
+import { ClerkDeletedObjectSchema } from './schemas'
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, json(ClerkErrorsSchema, 'Error in the Clerk `{errors}` envelope')]))
-const security = [{ ClerkSecretKey: [] }]
 const tags = ['Clerk: enterprise connections']
-const body = <T>(schema: T) => ({ content: { 'application/json': { schema } }, required: true })
 
-const listRoute = createRoute({
-  method: 'get', path: '/enterprise_connections', operationId: 'ListEnterpriseConnections', tags, security,
+const listRoute = clerkRoute({
+  method: 'get', path: '/enterprise_connections', operationId: 'ListEnterpriseConnections', tags,
   summary: 'List enterprise connections, newest first',
-  request: { query: EnterpriseListQuery },
-  responses: { 200: json(EnterpriseConnectionsSchema, 'A page of connections and the total count'), ...errors(400, 401, 422) },
+  request: { query: EnterpriseListQuery }, ok: [EnterpriseConnectionsSchema, 'A page of connections and the total count'], errors: [400, 401, 422],
 })
+// Clerk answers this one 201, so it is declared in full.
 const createRoute_ = createRoute({
-  method: 'post', path: '/enterprise_connections', operationId: 'CreateEnterpriseConnection', tags, security,
+  method: 'post', path: '/enterprise_connections', operationId: 'CreateEnterpriseConnection', tags, security: [{ ClerkSecretKey: [] }],
   summary: 'Create an enterprise connection (SAML providers only)',
-  request: { body: body(CreateEnterpriseConnectionBody) },
-  responses: { 201: json(EnterpriseConnectionSchema, 'The created connection'), ...errors(400, 401, 413, 415, 422) },
+  request: { body: jsonBody(CreateEnterpriseConnectionBody) },
+  responses: { 201: json(EnterpriseConnectionSchema, 'The created connection'), ...clerkErrors(400, 401, 413, 415, 422) },
 })
-const getRoute = createRoute({
-  method: 'get', path: '/enterprise_connections/{enterprise_connection_id}', operationId: 'GetEnterpriseConnection', tags, security,
+const getRoute = clerkRoute({
+  method: 'get', path: '/enterprise_connections/{enterprise_connection_id}', operationId: 'GetEnterpriseConnection', tags,
   summary: 'Get an enterprise connection',
-  request: { params: EnterpriseConnectionParams },
-  responses: { 200: json(EnterpriseConnectionSchema, 'The connection'), ...errors(401, 404) },
+  request: { params: EnterpriseConnectionParams }, ok: [EnterpriseConnectionSchema, 'The connection'], errors: [401, 404],
 })
-const updateRoute = createRoute({
-  method: 'patch', path: '/enterprise_connections/{enterprise_connection_id}', operationId: 'UpdateEnterpriseConnection', tags, security,
+const updateRoute = clerkRoute({
+  method: 'patch', path: '/enterprise_connections/{enterprise_connection_id}', operationId: 'UpdateEnterpriseConnection', tags,
   summary: 'Update an enterprise connection (partial; null leaves a field as it is)',
-  request: { params: EnterpriseConnectionParams, body: body(UpdateEnterpriseConnectionBody) },
-  responses: { 200: json(EnterpriseConnectionSchema, 'The updated connection'), ...errors(400, 401, 404, 413, 415, 422) },
+  request: { params: EnterpriseConnectionParams, body: jsonBody(UpdateEnterpriseConnectionBody) },
+  ok: [EnterpriseConnectionSchema, 'The updated connection'], errors: [400, 401, 404, 413, 415, 422],
 })
-const deleteRoute = createRoute({
-  method: 'delete', path: '/enterprise_connections/{enterprise_connection_id}', operationId: 'DeleteEnterpriseConnection', tags, security,
+const deleteRoute = clerkRoute({
+  method: 'delete', path: '/enterprise_connections/{enterprise_connection_id}', operationId: 'DeleteEnterpriseConnection', tags,
   summary: 'Delete an enterprise connection',
-  request: { params: EnterpriseConnectionParams },
-  responses: { 200: json(ClerkDeletedObjectSchema, 'The deleted object'), ...errors(401, 404) },
+  request: { params: EnterpriseConnectionParams }, ok: [ClerkDeletedObjectSchema, 'The deleted object'], errors: [401, 404],
 })
 
 /** The `samlc_` id of the connection a path's `entconn_` id names, or 404 when it cannot name one. */

@@ -4,7 +4,7 @@ import { ClerkErrorsSchema } from './schemas'
 
 /** Pieces every Clerk-style route declaration uses: the JSON response, the error envelope, the key. */
 export const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description })
-const clerkErrors = (...statuses: number[]) =>
+export const clerkErrors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, json(ClerkErrorsSchema, 'Error in the Clerk `{errors}` envelope')]))
 export const jsonBody = <T>(schema: T) => ({ content: { 'application/json': { schema } }, required: true })
 

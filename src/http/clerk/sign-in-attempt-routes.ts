@@ -12,7 +12,7 @@ const REASONS_TEXT = Object.entries(SIGN_IN_FAILURE_REASONS)
   .map(([code, meaning]) => `- \`${code}\`: ${meaning}`)
   .join('\n')
 
-export const SignInAttemptSchema = z
+const SignInAttemptSchema = z
   .object({
     object: z.literal('sign_in_attempt'),
     id: z.string().openapi({ example: 'sia_2P17P4pXsx8MmunM1pkeYeimDDd' }),

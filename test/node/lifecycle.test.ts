@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { wrangler } from '../../scripts/wrangler.mjs'
 import { BINDING_POST, metadataXml } from '../helpers/idp-metadata'
 import { freshSignedResponse, toBase64, type KeyPair } from '../helpers/test-idp'
@@ -56,7 +56,7 @@ async function d1<T>(command: string): Promise<T[]> {
   return (JSON.parse(out) as { results: T[] }[])[0]?.results ?? []
 }
 const eventTypes = async (id: string) =>
-  (await d1<{ type: string; data_json: string }>(`SELECT type, data_json FROM events WHERE connection_id = '${id}' ORDER BY created_at, rowid`)).map((e) => [e.type, JSON.parse(e.data_json).trigger ?? JSON.parse(e.data_json).threshold_days])
+  (await d1<{ type: string; data_json: string }>(`SELECT type, data_json FROM events WHERE connection_id = '${id}' AND type LIKE 'saml_connection.%' ORDER BY created_at, rowid`)).map((e) => [e.type, JSON.parse(e.data_json).trigger ?? JSON.parse(e.data_json).threshold_days])
 
 async function connection() {
   const domain = `lifecycle-${crypto.randomUUID().slice(0, 8)}.example.com`
@@ -103,6 +103,18 @@ it('the IdP adds a key and signs with it: the first sign-in succeeds; it drops t
     ['saml_connection.certificates_rotated', 'on_demand'],
     ['saml_connection.updated', 'scheduled'],
     ['saml_connection.certificates_rotated', 'scheduled'],
+  ])
+  // The admin sees why the old key's sign-in failed (written after the browser's answer, so polled).
+  const attempts = await vi.waitFor(async () => {
+    const page = await api('GET', `/v1/saml_connections/${conn.id}/sign_in_attempts`)
+    expect(page.body.total_count).toBe(4)
+    return page.body.data as { status: string; reason: string | null }[]
+  }, { timeout: 10_000, interval: 50 })
+  expect(attempts.map((a) => [a.status, a.reason])).toEqual([
+    ['succeeded', null],
+    ['failed', 'unknown_signing_key'],
+    ['succeeded', null],
+    ['succeeded', null],
   ])
 
   // Nothing new at the IdP: the next run asks conditionally and gets a 304.

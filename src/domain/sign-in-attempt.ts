@@ -43,7 +43,13 @@ export const SIGN_IN_ATTEMPT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
 /** Rows stored per connection per minute; past it attempts are only counted, so a flood cannot fill D1. */
 export const MAX_STORED_ATTEMPTS_PER_MINUTE = 60
 /** The decoded SAMLResponse kept with a failed attempt is cut to this many characters. */
-export const MAX_STORED_SAML_RESPONSE_CHARS = 64 * 1024
+export const MAX_STORED_SAML_RESPONSE_CHARS = 16 * 1024
+/**
+ * Failed attempts per connection per minute that keep their SAMLResponse; later ones in the minute
+ * are stored without it. A flood at the bound then stores at most ~0.8 GB of XML a week per
+ * connection (5 x 16 KiB a minute), where 60 x 64 KiB would be over 5 GB a day.
+ */
+export const MAX_STORED_RESPONSES_PER_MINUTE = 5
 
 export const minuteOf = (at: number): number => Math.floor(at / 60_000)
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import { connectionEvent } from '../../src/domain/events'
 import { newSamlConnectionId, newSignInAttemptId } from '../../src/domain/ids'
-import { MAX_STORED_ATTEMPTS_PER_MINUTE, SIGN_IN_ATTEMPT_RETENTION_MS, type SignInAttempt } from '../../src/domain/sign-in-attempt'
+import { MAX_STORED_ATTEMPTS_PER_MINUTE, MAX_STORED_RESPONSES_PER_MINUTE, SIGN_IN_ATTEMPT_RETENTION_MS, type SignInAttempt } from '../../src/domain/sign-in-attempt'
 import { d1SignInAttempts } from '../../src/storage/d1/sign-in-attempts'
 import { failFirst, FaultInjector, faultyEnv, type FaultMode } from '../helpers/faulty-bindings'
 import { ORIGIN } from '../helpers/http'
@@ -50,6 +50,14 @@ describe('the per-minute bound', () => {
     const page = await repo().list(connectionId, { limit: 1, offset: 0, since: minute - DAY })
     expect(page.total).toBe(MAX_STORED_ATTEMPTS_PER_MINUTE + 1)
     expect(page.items[0]?.createdAt).toBe(minute + MINUTE)
+  })
+
+  it(`keeps the SAMLResponse of only the first ${MAX_STORED_RESPONSES_PER_MINUTE} failed attempts of a minute, so a flood cannot fill D1 with XML`, async () => {
+    const connectionId = newSamlConnectionId()
+    const minute = Math.floor(Date.now() / MINUTE) * MINUTE
+    for (let i = 0; i < MAX_STORED_RESPONSES_PER_MINUTE + 4; i++) await record(failedAttempt(connectionId, minute + i))
+    const kept = await env.DB.prepare('SELECT COUNT(*) AS n FROM sign_in_attempts WHERE connection_id = ? AND saml_response IS NOT NULL').bind(connectionId).first<{ n: number }>()
+    expect([kept?.n, await rows('sign_in_attempts', connectionId)]).toEqual([MAX_STORED_RESPONSES_PER_MINUTE, MAX_STORED_RESPONSES_PER_MINUTE + 4])
   })
 })
 

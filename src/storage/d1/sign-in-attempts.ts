@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../domain/events'
-import { MAX_STORED_ATTEMPTS_PER_MINUTE, minuteOf, SignInAttemptSchema, type SignInAttempt } from '../../domain/sign-in-attempt'
+import { MAX_STORED_ATTEMPTS_PER_MINUTE, MAX_STORED_RESPONSES_PER_MINUTE, minuteOf, SignInAttemptSchema, type SignInAttempt } from '../../domain/sign-in-attempt'
 import type { SignInAttemptRepository } from '../types'
 import { eventInsert, type Guard } from './events'
 import type { D1Handle } from './handle'
@@ -51,10 +51,13 @@ export function attemptStatements(db: D1Handle, a: SignInAttempt, event: DomainE
     .bind(a.connectionId, minute, ...guardArgs)
   const store = db
     .prepare(
-      `INSERT INTO sign_in_attempts (${COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-       WHERE (SELECT attempts FROM sign_in_attempt_minutes WHERE connection_id = ? AND minute = ?) <= ?${also}`,
+      `INSERT INTO sign_in_attempts (${COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN n <= ? THEN ? END, ?
+       FROM (SELECT attempts AS n FROM sign_in_attempt_minutes WHERE connection_id = ? AND minute = ?) WHERE n <= ?${also}`,
     )
-    .bind(a.id, a.instanceId, a.connectionId, a.status, a.reason, a.flow, a.nameId, a.emailAddress, a.samlResponse, a.createdAt, a.connectionId, minute, MAX_STORED_ATTEMPTS_PER_MINUTE, ...guardArgs)
+    .bind(
+      a.id, a.instanceId, a.connectionId, a.status, a.reason, a.flow, a.nameId, a.emailAddress, MAX_STORED_RESPONSES_PER_MINUTE, a.samlResponse, a.createdAt,
+      a.connectionId, minute, MAX_STORED_ATTEMPTS_PER_MINUTE, ...guardArgs,
+    )
   return [count, store, eventInsert(db, event, { sql: 'EXISTS (SELECT 1 FROM sign_in_attempts WHERE id = ?)', args: [a.id] })]
 }
 

@@ -4,6 +4,9 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { outboundService } from './test/setup/outbound'
 
+/** Base64 of 32 bytes: the test suite's WEBHOOK_SECRET_KEY (never a deployment's). */
+const TEST_WEBHOOK_SECRET_KEY = 'c2FtbC1lZGdlIHRlc3Qgd2ViaG9vayBzZWFsaW5nIGs='
+
 /** The pure engine and domain rules: no binding, no D1, no Worker under test (test/README.md). */
 const ENGINE_TESTS = ['test/saml/**/*.test.ts', 'test/domain/**/*.test.ts']
 
@@ -24,6 +27,9 @@ export default defineConfig(async () => {
           SP_NEXT_ENCRYPTION_CERTIFICATE: key('sp-encryption-next.cert.pem'),
           DEV_IDP_PRIVATE_KEY: key('idp-rollover.key.pem'),
           DEV_IDP_CERTIFICATE: key('idp-rollover.cert.pem'),
+          // Test-only: seals webhook signing secrets; retries come at once, not after a minute.
+          WEBHOOK_SECRET_KEY: TEST_WEBHOOK_SECRET_KEY,
+          WEBHOOK_RETRY_BASE_SECONDS: '0',
         },
         outboundService,
       },

@@ -4,6 +4,7 @@
 interface __BaseEnv_Env {
 	KV: KVNamespace;
 	DB: D1Database;
+	WEBHOOK_QUEUE: Queue;
 	RATE_LIMIT_PER_CONNECTION: RateLimit;
 	RATE_LIMIT_PER_ADDRESS: RateLimit;
 	ENVIRONMENT: "production" | "development";

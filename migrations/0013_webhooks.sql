@@ -15,6 +15,9 @@ CREATE INDEX webhook_endpoints_by_instance ON webhook_endpoints (instance_id, cr
 -- delivers: written by the event's own INSERT, so it is the state of that point of the batch (a
 -- deletion's event is written before the row goes). NULL for events that are not about a connection.
 ALTER TABLE events ADD COLUMN subject_json TEXT;
+-- Who is handing an undelivered event to the queue, until when: the request that wrote it right after
+-- its batch, else the cron. A publisher that dies leaves its claim to run out, and the cron takes it.
+ALTER TABLE events ADD COLUMN claimed_until INTEGER;
 
 -- Messages the queue gave up on (the dead-letter queue's consumer writes them): what an operator
 -- reads to see which endpoint missed which event.

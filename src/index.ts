@@ -2,6 +2,8 @@ import { createApp } from './app'
 import { buildDeps, type Secrets } from './wiring/deps'
 import { runScheduled } from './services/scheduled'
 import { DEFAULT_REFRESH_BATCH } from './services/scheduled-refresh'
+import { deliverWebhooks, recordDeadLetters } from './services/webhook-delivery'
+import { webhookPayload } from './http/clerk/webhook-payload'
 
 const app = createApp()
 
@@ -17,7 +19,16 @@ export default {
    * warnings. Awaited rather than handed to waitUntil, so the run's outcome is the work's and
    * `GET /__scheduled` under `npm run dev` answers once it is done.
    */
-  async scheduled(_controller, env, _ctx) {
-    await runScheduled(buildDeps(env, `cron_${Date.now()}`), { refreshBatch: refreshBatch(env) })
+  async scheduled(_controller, env, ctx) {
+    await runScheduled(buildDeps(env, `cron_${Date.now()}`, (work) => ctx.waitUntil(work)), { refreshBatch: refreshBatch(env) })
+  },
+  /**
+   * Webhook deliveries (wrangler.toml `[[queues.consumers]]`): the webhook queue's messages are
+   * delivered; its dead-letter queue's (named `…-dlq`) are recorded as undeliverable.
+   */
+  async queue(batch, env, ctx) {
+    const deps = buildDeps(env, `queue_${Date.now()}`, (work) => ctx.waitUntil(work))
+    if (batch.queue.endsWith('-dlq')) await recordDeadLetters(deps, batch.messages)
+    else await deliverWebhooks(deps, batch.messages, webhookPayload)
   },
 } satisfies ExportedHandler<Env & Secrets>

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock'
+import type { WebhookMessage } from '../domain/webhooks'
 import type { DecryptionKey } from '../saml'
 import type {
   ApiKeyRepository,
@@ -10,6 +11,7 @@ import type {
   MetadataRefreshRepository,
   SignInAttemptRepository,
   SignInStateRepository,
+  WebhookEndpointRepository,
 } from '../storage/types'
 import type { CacheValidators, MetadataDownload } from './metadata-fetcher'
 
@@ -30,6 +32,21 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void
 }
 
+/** What webhook publishing and delivery need besides D1 (README, Webhooks). */
+export interface WebhookWiring {
+  /** The Queue producer; null when none is bound (events then wait in the outbox). */
+  queue: { send(messages: WebhookMessage[]): Promise<void> } | null
+  /** Seals and opens signing secrets (WEBHOOK_SECRET_KEY); null when it is not set. */
+  sealingKey: () => Promise<CryptoKey | null>
+  /** The first retry's delay; each later one is 4 times the last (domain/webhooks.ts). */
+  retryBaseSeconds: number
+  timeoutMs: number
+  /** The fetch deliveries go out through, under the outbound-URL policy. */
+  fetch: typeof fetch
+  /** PUBLIC_ORIGIN: the origin of the Clerk-style view a delivery carries; else the endpoint's own. */
+  publicOrigin: string | null
+}
+
 /** What services need from the outside world; built per request (and per cron run) in `wiring/deps.ts`. */
 export interface Deps {
   connections: ConnectionRepository
@@ -43,6 +60,8 @@ export interface Deps {
   codeCopy: CodeEdgeCopy
   /** The event outbox. */
   events: EventRepository
+  webhookEndpoints: WebhookEndpointRepository
+  webhooks: WebhookWiring
   /** Schedules and results of metadata URL refreshes. */
   metadataRefresh: MetadataRefreshRepository
   /** Which expiry warnings were recorded for which certificate set. */

@@ -7,6 +7,7 @@ import type { Deps } from './deps'
 import { syncEdgeCopy } from './edge-sync'
 import { parseMetadataOrThrow, withMetadata } from './idp-settings'
 import { changedIdpFields, refreshChangeEvents, refreshFailedEvent, type RefreshTrigger } from './lifecycle-events'
+import { publishSoon } from './webhook-publish'
 
 export type RefreshOutcome =
   | { kind: 'changed'; connection: SamlConnection; changed: string[] }
@@ -56,6 +57,7 @@ export async function refreshMetadata(deps: Deps, conn: SamlConnection, state: R
     const attempt: RefreshAttempt = { metadataUrl: url, at: now, nextRefreshAt: nextRefreshAfterFailure(now, failures), failure: reasonOf(e), failures }
     const event = refreshFailedEvent(conn, { error: e.code, reason: reasonOf(e), failures, nextAttemptAt: attempt.nextRefreshAt, trigger }, now)
     await deps.metadataRefresh.recordAttempt(conn.id, attempt, [event])
+    publishSoon(deps, [event])
     deps.log.warn('metadata_refresh_failed', { connection_id: conn.id, trigger, code: e.code, reason: reasonOf(e), failures })
     return { kind: 'failed', connection: conn, error: e }
   }
@@ -87,6 +89,7 @@ export async function refreshMetadata(deps: Deps, conn: SamlConnection, state: R
   const { applied, syncToken } = await deps.metadataRefresh.applyChange(next, conn.updatedAt, attempt, events)
   if (!applied) return { kind: 'superseded' }
   await syncEdgeCopy(deps, next.id, syncToken, next)
+  publishSoon(deps, events)
   deps.log.info('metadata_refreshed', { connection_id: conn.id, trigger, changed })
   return { kind: 'changed', connection: next, changed }
 }

@@ -14,9 +14,11 @@ import type { NameIdFormat } from '../domain/fields'
 import { sha256Hex } from '../domain/secrets'
 import { requireHttpUrl } from '../domain/urls'
 import type { ListQuery } from '../storage/types'
+import { createdEvents, deletedEvent, replacedEvents } from './connection-events'
 import type { Deps } from './deps'
 import { syncEdgeCopy } from './edge-sync'
 import { loadMetadataFromUrl, parseCertificatesOrThrow, parseMetadataOrThrow, withMetadata } from './idp-settings'
+import { publishSoon } from './webhook-publish'
 
 /**
  * A change to a connection, in domain terms. `undefined` leaves a field as it is (or at its
@@ -149,8 +151,10 @@ export async function createConnection(deps: Deps, scope: Scope, ch: ConnectionC
     updatedAt: now,
   }
   const conn = await applyChanges(deps, blank, ch)
-  const { syncToken } = await deps.connections.insert(conn)
+  const events = createdEvents(conn, now)
+  const { syncToken } = await deps.connections.insert(conn, events)
   await syncEdgeCopy(deps, conn.id, syncToken, conn)
+  publishSoon(deps, events)
   return conn
 }
 
@@ -174,15 +178,20 @@ export async function updateConnection(deps: Deps, instanceId: string, id: strin
 export async function replaceConnection(deps: Deps, current: SamlConnection, ch: ConnectionChanges): Promise<SamlConnection> {
   const next = await applyChanges(deps, current, ch)
   next.updatedAt = Math.max(deps.clock(), current.createdAt)
-  const { found, syncToken } = await deps.connections.replace(next)
+  const events = replacedEvents(current, next, next.updatedAt)
+  const { found, syncToken } = await deps.connections.replace(next, events)
   if (!found) throw new AppError('not_found', { meta: { resource: 'saml_connection' } })
   await syncEdgeCopy(deps, next.id, syncToken, next)
+  publishSoon(deps, events)
   return next
 }
 
 export async function deleteConnection(deps: Deps, instanceId: string, id: string): Promise<boolean> {
-  const { found, syncToken } = await deps.connections.remove(instanceId, id, deps.clock())
+  const now = deps.clock()
+  const events = [deletedEvent(instanceId, id, now)]
+  const { found, syncToken } = await deps.connections.remove(instanceId, id, now, events)
   await syncEdgeCopy(deps, id, syncToken, null)
+  if (found) publishSoon(deps, events)
   return found
 }
 

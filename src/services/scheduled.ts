@@ -3,11 +3,13 @@ import type { Deps } from './deps'
 import { recordExpiryWarnings } from './certificate-expiry'
 import { drainEdgeSyncs } from './edge-sync'
 import { refreshDueConnections } from './scheduled-refresh'
+import { replayOutbox } from './webhook-publish'
 
 /**
  * One cron run (wrangler.toml `[triggers] crons`): replays KV edge-copy writes that failed after
  * their D1 write, forgets expired sign-in state and sign-in attempts past 7 days, refreshes the metadata URLs that are due, then
- * records expiry warnings (after the refresh, so a fresh certificate it brought counts).
+ * records expiry warnings (after the refresh, so a fresh certificate it brought counts). Last, the
+ * event outbox feeds the webhook queue: this run's events, and any a request left behind.
  * A task that fails is logged and leaves the others to finish.
  */
 export async function runScheduled(deps: Deps, opts: { refreshBatch: number }): Promise<void> {
@@ -26,4 +28,9 @@ export async function runScheduled(deps: Deps, opts: { refreshBatch: number }): 
   results.forEach((r, i) => {
     if (r.status === 'rejected') deps.log.error('scheduled_task_failed', { task: Object.keys(tasks)[i], error: String(r.reason) })
   })
+  try {
+    await replayOutbox(deps)
+  } catch (e) {
+    deps.log.error('scheduled_task_failed', { task: 'webhook_outbox', error: String(e) })
+  }
 }

@@ -2,6 +2,7 @@ import type { DomainEvent } from '../domain/events'
 import type { SamlConnection, Scope } from '../domain/saml-connection'
 import type { SignInAttempt } from '../domain/sign-in-attempt'
 import type { LoginRequest, PendingCode } from '../domain/sign-in-state'
+import type { StoredWebhookEndpoint, WebhookEndpoint, WebhookMessage } from '../domain/webhooks'
 
 export type ListOrder = { field: 'created_at' | 'name'; direction: 'asc' | 'desc' }
 
@@ -23,11 +24,15 @@ export interface ListQuery {
  * change together or not at all. Unique clashes throw `AppError('conflict', { meta: { field } })`.
  */
 export interface ConnectionRepository {
-  /** Each write also queues an edge sync; `syncToken` identifies that queue entry. */
-  insert(c: SamlConnection): Promise<{ syncToken: string }>
+  /**
+   * Each write also queues an edge sync; `syncToken` identifies that queue entry. Each writes its
+   * events in its own batch: an `activated` or `deactivated` only if the stored connection was the
+   * other way just before, any event of `replace` or `remove` only if the connection was there.
+   */
+  insert(c: SamlConnection, events?: DomainEvent[]): Promise<{ syncToken: string }>
   /** Replaces a stored connection; `found` is false when it no longer exists. */
-  replace(c: SamlConnection): Promise<{ found: boolean; syncToken: string }>
-  remove(instanceId: string, id: string, now: number): Promise<{ found: boolean; syncToken: string }>
+  replace(c: SamlConnection, events?: DomainEvent[]): Promise<{ found: boolean; syncToken: string }>
+  remove(instanceId: string, id: string, now: number, events?: DomainEvent[]): Promise<{ found: boolean; syncToken: string }>
   find(instanceId: string, id: string): Promise<SamlConnection | null>
   /** Lookup by id alone, for browser endpoints that carry only the connection id. */
   findById(id: string): Promise<SamlConnection | null>
@@ -124,6 +129,8 @@ export interface CodeEdgeCopy {
 /** An outbox row: the event, and when a deliverer took it (null until then). */
 export interface StoredEvent extends DomainEvent {
   deliveredAt: number | null
+  /** For an event about a connection: the connection as the event's batch left it (before a deletion). */
+  subject: SamlConnection | null
 }
 
 /**
@@ -132,11 +139,31 @@ export interface StoredEvent extends DomainEvent {
  */
 export interface EventRepository {
   append(events: DomainEvent[]): Promise<void>
-  /** Oldest first (the events of one batch in the order written): what a deliverer hands on next. */
-  undelivered(limit: number): Promise<StoredEvent[]>
+  /** Oldest first (the events of one batch in the order written): what a deliverer hands on next; created before `createdBefore` when given. */
+  undelivered(limit: number, createdBefore?: number): Promise<StoredEvent[]>
+  /**
+   * Takes up to `limit` undelivered events (of `ids` when given) that nobody holds, oldest first,
+   * holding them until `until`: one publisher at a time hands an event to the queue.
+   */
+  claim(p: { now: number; until: number; limit: number; ids?: string[] }): Promise<StoredEvent[]>
+  find(id: string): Promise<StoredEvent | null>
   markDelivered(ids: string[], at: number): Promise<void>
   /** Newest first. */
   listForConnection(connectionId: string, limit: number): Promise<StoredEvent[]>
+}
+
+/** Webhook endpoints (D1); the signing secret only ever sealed. */
+export interface WebhookEndpointRepository {
+  /** False when the instance already has `maxPerInstance` endpoints (nothing written). */
+  create(e: StoredWebhookEndpoint, maxPerInstance: number): Promise<boolean>
+  /** Newest first. */
+  list(instanceId: string): Promise<WebhookEndpoint[]>
+  remove(instanceId: string, id: string): Promise<boolean>
+  find(id: string): Promise<StoredWebhookEndpoint | null>
+  /** Every endpoint of these instances: an event's fan-out. */
+  forInstances(instanceIds: string[]): Promise<WebhookEndpoint[]>
+  /** A message the queue gave up on. */
+  recordDeadLetter(m: WebhookMessage, instanceId: string | null, at: number): Promise<void>
 }
 
 /** The refresh schedule of a connection with a metadata URL, and what the last fetches left behind. */

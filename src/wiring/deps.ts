@@ -10,7 +10,10 @@ import { d1Events } from '../storage/d1/events'
 import { d1MetadataRefresh } from '../storage/d1/metadata-refresh'
 import { d1CertificateExpiry } from '../storage/d1/certificate-expiry'
 import { d1SignInAttempts } from '../storage/d1/sign-in-attempts'
-import type { SpEncryption, SpKeys } from '../services/deps'
+import { d1WebhookEndpoints } from '../storage/d1/webhook-endpoints'
+import { DEFAULT_RETRY_BASE_SECONDS, WEBHOOK_TIMEOUT_MS, type WebhookMessage } from '../domain/webhooks'
+import { importSealingKey } from '../services/webhook-secrets'
+import type { SpEncryption, SpKeys, WebhookWiring } from '../services/deps'
 import { jsonLogger } from './logger'
 import { importDecryptionKey, importSigningKey } from '../saml'
 
@@ -34,6 +37,10 @@ export interface Secrets {
   LOG_REQUESTS?: string
   /** Metadata URLs refreshed per cron run (default 50; README, Lifecycle). */
   METADATA_REFRESH_BATCH?: string
+  /** Base64 of 32 bytes: the AES-GCM key webhook signing secrets are stored under (README, Webhooks). */
+  WEBHOOK_SECRET_KEY?: string
+  /** Seconds before a failed delivery's first retry (default 60); short in development and tests. */
+  WEBHOOK_RETRY_BASE_SECONDS?: string
 }
 
 // Imported once per isolate: key import is the slow part of signing.
@@ -64,6 +71,26 @@ function spEncryptionFrom(env: Env & Secrets): () => SpEncryption {
   }
 }
 
+// Imported once per isolate, like the SP keys.
+let sealingKeyCache: { raw: string | undefined; key: Promise<CryptoKey | null> } | null = null
+function webhookWiring(env: Env & Secrets): WebhookWiring {
+  const base = Number(env.WEBHOOK_RETRY_BASE_SECONDS)
+  const producer = env.WEBHOOK_QUEUE as Queue<WebhookMessage> | undefined
+  return {
+    queue: producer ? { send: async (messages) => void (await producer.sendBatch(messages.map((body) => ({ body, contentType: 'json' as const })))) } : null,
+    sealingKey: () => {
+      const cached = sealingKeyCache?.raw === env.WEBHOOK_SECRET_KEY ? sealingKeyCache : null
+      const current = cached ?? { raw: env.WEBHOOK_SECRET_KEY, key: importSealingKey(env.WEBHOOK_SECRET_KEY) }
+      sealingKeyCache = current
+      return current.key
+    },
+    retryBaseSeconds: env.WEBHOOK_RETRY_BASE_SECONDS !== undefined && Number.isFinite(base) && base >= 0 ? base : DEFAULT_RETRY_BASE_SECONDS,
+    timeoutMs: WEBHOOK_TIMEOUT_MS,
+    fetch: (input, init) => fetch(input, init),
+    publicOrigin: env.PUBLIC_ORIGIN || null,
+  }
+}
+
 export const isDevelopment = (env: Env): boolean => env.ENVIRONMENT === 'development'
 
 /**
@@ -80,6 +107,8 @@ export function buildDeps(env: Env & Secrets, requestId: string, defer: Deps['de
     signInAttempts: d1SignInAttempts(env.DB),
     codeCopy: kvCodeCopy(env.KV),
     events: d1Events(env.DB),
+    webhookEndpoints: d1WebhookEndpoints(env.DB),
+    webhooks: webhookWiring(env),
     metadataRefresh: d1MetadataRefresh(env.DB),
     certificateExpiry: d1CertificateExpiry(env.DB),
     spKeys: spKeysFrom(env),

@@ -52,10 +52,17 @@ export interface EventRow {
   delivered_at: number | null
 }
 
-/** The outbox rows about one connection, oldest first. */
+/**
+ * The outbox rows about one connection that its lifecycle wrote, oldest first: an admin's own writes
+ * (created, updated, ... with `source: "admin"`; test/webhooks) are left out.
+ */
 export async function eventsOf(connectionId: string, type?: string): Promise<EventRow[]> {
-  const r = await env.DB.prepare('SELECT * FROM events WHERE connection_id = ? ORDER BY created_at, rowid').bind(connectionId).all<EventRow & { data_json: string }>()
-  return r.results.map(({ data_json, ...e }) => ({ ...e, data: JSON.parse(data_json) })).filter((e) => !type || e.type === type)
+  const r = await env.DB.prepare('SELECT id, type, instance_id, connection_id, data_json, created_at, delivered_at FROM events WHERE connection_id = ? ORDER BY created_at, rowid')
+    .bind(connectionId)
+    .all<EventRow & { data_json: string }>()
+  return r.results
+    .map(({ data_json, ...e }) => ({ ...e, data: JSON.parse(data_json) }))
+    .filter((e) => e.data.source !== 'admin' && (!type || e.type === type))
 }
 
 export interface RefreshRow {

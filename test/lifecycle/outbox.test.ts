@@ -73,11 +73,13 @@ describe('the event outbox', () => {
   })
 
   it('keeps what a deliverer needs: undelivered events oldest first, marked once delivered', async () => {
-    const { id, conn, deps } = await connectionWithPendingRotation()
+    const { id, conn } = await connectionWithPendingRotation()
+    // Without a queue bound, nothing hands the events on: the outbox alone is under test.
+    const deps = buildDeps({ ...env, WEBHOOK_QUEUE: undefined } as unknown as Env, 'outbox_test')
     await refreshMetadata(deps, conn, await deps.metadataRefresh.get(id), 'manual')
     const mine = await eventsOf(id)
     const ids = mine.map((e) => e.id)
-    expect((await deps.events.listForConnection(id, 10)).map((e) => e.id)).toEqual([...ids].reverse())
+    expect((await deps.events.listForConnection(id, 10)).map((e) => e.id).filter((x) => ids.includes(x))).toEqual([...ids].reverse())
     const pending = (await deps.events.undelivered(10_000)).map((e) => e.id)
     expect(pending.filter((x) => ids.includes(x))).toEqual(ids)
     await deps.events.markDelivered(ids, Date.now())

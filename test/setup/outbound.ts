@@ -1,9 +1,10 @@
 // Runs in Node, inside the vitest config: answers the Worker's outbound fetches during tests,
-// standing in for IdPs that publish metadata at a URL. Nothing else leaves the sandbox.
+// standing in for IdPs that publish metadata at a URL and for webhook receivers. Nothing else leaves the sandbox.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { BINDING_POST, metadataXml } from '../helpers/idp-metadata'
 import { documentsService } from './metadata-documents'
+import { WEBHOOK_HOST, webhookReceiverService } from './webhook-receiver'
 
 const certPem = readFileSync(path.join(import.meta.dirname, '../fixtures/keys/idp.cert.pem'), 'utf8')
 
@@ -23,6 +24,7 @@ export async function outboundService(request: Request): Promise<Response> {
   }
   attempts.push(request.url)
   if (attempts.length > MAX_ATTEMPTS) attempts.shift()
+  if (url.hostname === WEBHOOK_HOST) return webhookReceiverService(request, url)
   if (url.hostname !== METADATA_HOST) return new Response('no network in tests', { status: 502 })
   const published = await documentsService(request, url)
   if (published) return published

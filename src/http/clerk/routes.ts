@@ -9,6 +9,7 @@ import { throwOnInvalid } from '../validation-hook'
 import { clerkAuth } from './auth'
 import { enterpriseRoutes } from './enterprise-routes'
 import { signInAttemptRoutes } from './sign-in-attempt-routes'
+import { webhookRoutes } from './webhook-routes'
 import {
   ClerkConnectionParams,
   ClerkCreateConnectionBody,
@@ -76,6 +77,7 @@ export function clerkRoutes() {
   // The newer view of the same connections (Clerk deprecates /saml_connections in its favour).
   app.route('/', enterpriseRoutes())
   app.route('/', signInAttemptRoutes())
+  app.route('/', webhookRoutes())
 
   return app
     .openapi(listRoute, async (c) => {

@@ -1,10 +1,12 @@
 import { normalizeDomainName } from '../../domain/email-domain'
 import { AppError } from '../../domain/errors'
+import type { DomainEvent } from '../../domain/events'
 import { newOpaqueToken } from '../../domain/ids'
 import { matchesEmailDomain } from '../../domain/saml-connection'
 import type { ConnectionRepository } from '../types'
 import { CONNECTION_COLUMNS, fromRow, SELECT_CONNECTION, type ConnectionRow } from './connection-rows'
 import { connectionInsert, connectionUpdate, edgeSyncQueue, refreshScheduleWrite } from './connection-statements'
+import { eventInsert, subjectRefresh, type Guard } from './events'
 import type { D1Handle } from './handle'
 
 const PAGE_COLUMNS = CONNECTION_COLUMNS.map((c) => `c.${c}`).join(', ')
@@ -43,6 +45,19 @@ function domainAndParents(domain: string): string[] {
   return out
 }
 
+/** The stored connection exists in its instance, with `active` as given when it is. */
+const storedGuard = (instanceId: string, id: string, active?: boolean): Guard => ({
+  sql: `EXISTS (SELECT 1 FROM saml_connections WHERE id = ? AND instance_id = ?${active === undefined ? '' : ' AND active = ?'})`,
+  args: active === undefined ? [id, instanceId] : [id, instanceId, active ? 1 : 0],
+})
+
+/**
+ * An activation or deactivation is recorded only if the stored connection was the other way just
+ * before this batch, whatever the caller read earlier: of two admins' racing writes each event
+ * describes the flip its write made.
+ */
+const isFlip = (e: DomainEvent) => e.type === 'saml_connection.activated' || e.type === 'saml_connection.deactivated'
+
 export function d1Connections(db: D1Handle): ConnectionRepository {
   const rowsOf = (r: D1Result<ConnectionRow>) => r.results.map(fromRow)
   const findOne = async (where: string, ...args: string[]) => {
@@ -56,7 +71,7 @@ export function d1Connections(db: D1Handle): ConnectionRepository {
   const queueEdgeSync = (id: string, now: number, token: string) => edgeSyncQueue(db, id, now, token)
 
   return {
-    async insert(c) {
+    async insert(c, events = []) {
       const syncToken = newOpaqueToken(12)
       await runWrite(() =>
         db.batch([
@@ -64,36 +79,45 @@ export function d1Connections(db: D1Handle): ConnectionRepository {
           ...domainInserts(c.instanceId, c.id, c.domains),
           refreshScheduleWrite(db, c),
           queueEdgeSync(c.id, c.updatedAt, syncToken),
+          ...events.map((e) => eventInsert(db, e)),
         ]),
       )
       return { syncToken }
     },
 
-    async replace(c) {
+    async replace(c, events = []) {
       const syncToken = newOpaqueToken(12)
-      const results = await runWrite(() =>
-        db.batch([
-          connectionUpdate(db, c),
-          db.prepare('DELETE FROM saml_connection_domains WHERE connection_id = ?').bind(c.id),
-          ...domainInserts(c.instanceId, c.id, c.domains),
-          refreshScheduleWrite(db, c),
-          queueEdgeSync(c.id, c.updatedAt, syncToken),
-        ]),
-      )
-      return { found: (results[0]?.meta.changes ?? 0) > 0, syncToken }
+      const flips = events.filter(isFlip)
+      // A flip is judged by the row before the update, so its statement comes first; its snapshot is
+      // brought up to the update's result at the end. The other events need only the row to exist.
+      const statements = [
+        ...flips.map((e) => eventInsert(db, e, storedGuard(c.instanceId, c.id, e.type === 'saml_connection.deactivated'))),
+        connectionUpdate(db, c),
+        db.prepare('DELETE FROM saml_connection_domains WHERE connection_id = ?').bind(c.id),
+        ...domainInserts(c.instanceId, c.id, c.domains),
+        refreshScheduleWrite(db, c),
+        queueEdgeSync(c.id, c.updatedAt, syncToken),
+        ...events.filter((e) => !isFlip(e)).map((e) => eventInsert(db, e, storedGuard(c.instanceId, c.id))),
+        ...(flips.length ? [subjectRefresh(db, c.id, flips.map((e) => e.id))] : []),
+      ]
+      const results = await runWrite(() => db.batch(statements))
+      return { found: (results[flips.length]?.meta.changes ?? 0) > 0, syncToken }
     },
 
-    async remove(instanceId, id, now) {
+    async remove(instanceId, id, now, events = []) {
       const syncToken = newOpaqueToken(12)
       const inInstance = 'connection_id IN (SELECT id FROM saml_connections WHERE id = ? AND instance_id = ?)'
+      // Written before the row goes, so it holds the connection as it was, and only if there was one.
+      const eventStatements = events.map((e) => eventInsert(db, e, storedGuard(instanceId, id)))
       const results = await db.batch([
+        ...eventStatements,
         db.prepare('DELETE FROM saml_connection_domains WHERE connection_id = ? AND instance_id = ?').bind(id, instanceId),
         db.prepare(`DELETE FROM metadata_refresh WHERE ${inInstance}`).bind(id, instanceId),
         db.prepare(`DELETE FROM certificate_expiry_notices WHERE ${inInstance}`).bind(id, instanceId),
         db.prepare('DELETE FROM saml_connections WHERE id = ? AND instance_id = ?').bind(id, instanceId),
         queueEdgeSync(id, now, syncToken),
       ])
-      return { found: (results[3]?.meta.changes ?? 0) > 0, syncToken }
+      return { found: (results[eventStatements.length + 3]?.meta.changes ?? 0) > 0, syncToken }
     },
 
     find: (instanceId, id) => findOne('id = ? AND instance_id = ?', id, instanceId),

@@ -182,43 +182,54 @@ function flipBase64(xml: string, qname: string, at: number): string {
   return xml.slice(0, start) + btoa(String.fromCharCode(...bytes)) + xml.slice(end)
 }
 
-// ---- The SuperTokens callbacks share the pipeline: one encrypted sign-in each.
+// Each implementation's algorithm pairs and EncryptedKey placements, through both SuperTokens callbacks too.
+const pairs = accepted.filter((c) => !c.sign && !c.cert).map((c) => ({ ...c, label: `${c.implementation}: ${name(c.encryption)}` }))
 
-describe('the SuperTokens callbacks decrypt too', () => {
-  it('supertokens-node verifySAMLResponse (the /recipe/saml/callback) signs a user in with an xmlsec1-encrypted assertion', async () => {
-    const tenantId = `t-${crypto.randomUUID().slice(0, 8)}`
-    const entityId = entity()
-    const callback = 'http://localhost:3000/auth/callback/saml'
+describe('the SuperTokens callback (driven by supertokens-node) decrypts every pair', () => {
+  const callback = 'http://localhost:3000/auth/callback/saml'
+  let tenantId: string
+  let clientId: string
+  let entityId: string
+  beforeAll(async () => {
+    tenantId = `t-${crypto.randomUUID().slice(0, 8)}`
+    entityId = entity()
     const created = await SAML.createOrUpdateClient({ tenantId, redirectURIs: [callback], defaultRedirectURI: callback, metadataXML: toBase64(metadata(entityId)) })
     if (created.status !== 'OK') throw new Error(created.status)
+    clientId = created.clientId
+  })
+
+  it.each(pairs)('verifySAMLResponse signs in: $label', async ({ implementation, encryption }) => {
     const acsURL = `http://localhost:3001/auth/${tenantId}/saml/callback`
-    const login = await SAML.createLoginRequest({ tenantId, clientId: created.clientId, redirectURI: callback, acsURL })
+    const login = await SAML.createLoginRequest({ tenantId, clientId, redirectURI: callback, acsURL })
     if (login.status !== 'OK') throw new Error(login.status)
     const req = readRedirect(login.redirectURI)
-    const samlResponse = await encryptedAnswer({ entityId, spEntityId: req.spEntityId, acsUrl: acsURL, inResponseTo: req.requestId }, 'xmlsec1', { content: GCM(256), transport: MGF1P })
+    const samlResponse = await encryptedAnswer({ entityId, spEntityId: req.spEntityId, acsUrl: acsURL, inResponseTo: req.requestId }, implementation, encryption)
     const verified = await SAML.verifySAMLResponse({ tenantId, samlResponse, relayState: req.relayState })
     expect(verified.status).toBe('OK')
     if (verified.status !== 'OK') return
     const code = new URL(verified.redirectURI).searchParams.get('code') ?? ''
-    expect(await SAML.getUserInfo({ tenantId, accessToken: code, clientId: created.clientId })).toMatchObject({ status: 'OK', sub: USER, email: USER })
+    expect(await SAML.getUserInfo({ tenantId, accessToken: code, clientId })).toMatchObject({ status: 'OK', sub: USER, email: USER })
   })
+})
 
-  it('the legacy callback signs a user in with an xml-encryption-encrypted assertion', async () => {
-    const entityId = entity()
+describe('the legacy callback decrypts every pair', () => {
+  let client: { status: string; clientId: string; spEntityId: string }
+  let entityId: string
+  beforeAll(async () => {
+    entityId = entity()
     const put = await fetch(`${worker.origin}/recipe/saml/clients`, {
       method: 'PUT',
       headers: { 'api-key': DEV_API_KEY, 'content-type': 'application/json' },
       body: JSON.stringify({ clientSecret: 'legacy-secret', redirectURIs: [APP_CALLBACK], defaultRedirectURI: APP_CALLBACK, metadataXML: toBase64(metadata(entityId)) }),
     })
-    const client = (await put.json()) as { status: string; clientId: string; spEntityId: string }
-    expect(client.status).toBe('OK')
+    client = (await put.json()) as typeof client
+    if (client.status !== 'OK') throw new Error(client.status)
+  })
+
+  it.each(pairs)('signs in: $label', async ({ implementation, encryption }) => {
     const query = new URLSearchParams({ client_id: client.clientId, redirect_uri: APP_CALLBACK, response_type: 'code', instance_id: 'ins_local' })
     const req = readRedirect((await get(`${worker.origin}/recipe/saml/legacy/authorize?${query}`)).headers.get('location') ?? '')
-    const samlResponse = await encryptedAnswer(
-      { entityId, spEntityId: client.spEntityId, acsUrl: req.acsUrl, inResponseTo: req.requestId },
-      'xml-encryption',
-      { content: GCM(128), transport: OAEP11, digest: 'sha256', mgf: 'sha256' },
-    )
+    const samlResponse = await encryptedAnswer({ entityId, spEntityId: client.spEntityId, acsUrl: req.acsUrl, inResponseTo: req.requestId }, implementation, encryption)
     const back = await postForm(req.acsUrl, { SAMLResponse: samlResponse, RelayState: req.relayState })
     expect(back.status).toBe(302)
     const code = new URL(back.headers.get('location') ?? '').searchParams.get('code') ?? ''

@@ -6,8 +6,8 @@ import type { Deps } from './deps'
 /**
  * The outbox feeds the queue (README, Webhooks): committed events become one message per event and
  * matching endpoint, then are marked delivered. A publisher claims the events first, so two never
- * send the same one; one that fails (or dies) leaves them undelivered, and its claim runs out for
- * the cron to take them. A send whose mark is lost sends again: deliveries are at least once, and
+ * send the same one; one whose send fails releases them for the next cron run, and one that dies
+ * leaves its claim to run out. A send whose mark is lost sends again: deliveries are at least once, and
  * each keeps its event's id as `webhook-id`.
  */
 
@@ -25,7 +25,13 @@ async function publishClaimed(deps: Deps, queue: NonNullable<Deps['webhooks']['q
   const messages: WebhookMessage[] = events.flatMap((e) =>
     endpoints.filter((p) => p.instanceId === e.instanceId && wantsEvent(p, e.type)).map((p) => ({ eventId: e.id, endpointId: p.id })),
   )
-  for (let i = 0; i < messages.length; i += SEND_BATCH) await queue.send(messages.slice(i, i + SEND_BATCH))
+  try {
+    for (let i = 0; i < messages.length; i += SEND_BATCH) await queue.send(messages.slice(i, i + SEND_BATCH))
+  } catch (e) {
+    // The next cron run may take them at once; if this release fails too, the claim runs out.
+    await deps.events.release(events.map((x) => x.id)).catch(() => undefined)
+    throw e
+  }
   await deps.events.markDelivered(events.map((e) => e.id), deps.clock())
   return messages.length
 }

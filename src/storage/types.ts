@@ -146,6 +146,8 @@ export interface EventRepository {
    * holding them until `until`: one publisher at a time hands an event to the queue.
    */
   claim(p: { now: number; until: number; limit: number; ids?: string[] }): Promise<StoredEvent[]>
+  /** Gives claimed events back (their send failed): the next publisher may take them at once. */
+  release(ids: string[]): Promise<void>
   find(id: string): Promise<StoredEvent | null>
   markDelivered(ids: string[], at: number): Promise<void>
   /** Newest first. */

@@ -94,6 +94,20 @@ export function faultyKv(kv: KVNamespace, faults: FaultInjector): KVNamespace {
   })
 }
 
+/** The real Queue producer binding, with `send` and `sendBatch` passing through `faults`. */
+export function faultyQueue<T>(queue: Queue<T>, faults: FaultInjector): Queue<T> {
+  return new Proxy(queue, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target)
+      if (typeof value !== 'function') return value
+      if (prop === 'send' || prop === 'sendBatch') {
+        return (...args: unknown[]) => faults.io(`queue.${prop}`, () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args))
+      }
+      return value.bind(target)
+    },
+  })
+}
+
 /** The test env with D1 and KV wrapped by one injector. */
 export function faultyEnv(env: Env, faults: FaultInjector): Env {
   return { ...env, DB: faultyD1(env.DB, faults), KV: faultyKv(env.KV, faults) }

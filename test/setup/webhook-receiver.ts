@@ -1,5 +1,6 @@
 // Runs in Node with the outbound stand-in (outbound.ts): webhook receivers a test sets up and reads.
-//   PUT  https://webhooks.test/__receivers/<name>   body: {"failFirst": n, "failStatus": 503}: the first n deliveries fail
+//   PUT  https://webhooks.test/__receivers/<name>   body: {"failFirst": n, "failStatus": 503, "delayMs": 0}: the first n
+//        deliveries fail; each answer comes after delayMs
 //   POST https://webhooks.test/hooks/<name>         a delivery: recorded (headers and body as sent), answered 200 or the failure
 //   GET  https://webhooks.test/__receivers/<name>   {"deliveries": [{headers, body, status}]}, in the order they came
 // A receiver nobody set up answers 404 to deliveries (and records them too).
@@ -16,6 +17,7 @@ interface Delivery {
 interface Receiver {
   failFirst: number
   failStatus: number
+  delayMs: number
   deliveries: Delivery[]
 }
 
@@ -23,9 +25,9 @@ const receivers = new Map<string, Receiver>()
 const MAX_RECEIVERS = 10_000
 
 async function configure(name: string, request: Request): Promise<Response> {
-  const options = (await request.json()) as { failFirst?: number; failStatus?: number }
+  const options = (await request.json()) as { failFirst?: number; failStatus?: number; delayMs?: number }
   if (receivers.size >= MAX_RECEIVERS) receivers.delete(receivers.keys().next().value as string)
-  receivers.set(name, { failFirst: options.failFirst ?? 0, failStatus: options.failStatus ?? 503, deliveries: [] })
+  receivers.set(name, { failFirst: options.failFirst ?? 0, failStatus: options.failStatus ?? 503, delayMs: Math.min(options.delayMs ?? 0, 10_000), deliveries: [] })
   return new Response(null, { status: 204 })
 }
 
@@ -35,6 +37,7 @@ async function receive(name: string, request: Request): Promise<Response> {
   const status = !receiver ? 404 : failing ? receiver.failStatus : 200
   const delivery = { headers: Object.fromEntries(request.headers), body: await request.text(), status }
   receiver?.deliveries.push(delivery)
+  if (receiver?.delayMs) await new Promise((r) => setTimeout(r, receiver.delayMs))
   return new Response(status === 200 ? 'ok' : 'failing on purpose', { status })
 }
 

@@ -14,8 +14,8 @@ export interface Delivery {
   status: number
 }
 
-/** A fresh receiver; the first `failFirst` deliveries it gets are answered `failStatus` (503). */
-export async function receiver(label: string, opts: { failFirst?: number; failStatus?: number } = {}): Promise<{ name: string; url: string }> {
+/** A fresh receiver; the first `failFirst` deliveries it gets are answered `failStatus` (503), each after `delayMs`. */
+export async function receiver(label: string, opts: { failFirst?: number; failStatus?: number; delayMs?: number } = {}): Promise<{ name: string; url: string }> {
   const name = `${label}-${crypto.randomUUID().slice(0, 8)}`
   const res = await fetch(`${WEBHOOK_ORIGIN}/__receivers/${name}`, { method: 'PUT', body: JSON.stringify(opts) })
   if (res.status !== 204) throw new Error(`receiver setup failed: ${res.status}`)

@@ -95,6 +95,10 @@ export function d1Events(db: D1Handle): EventRepository {
       // RETURNING keeps no order: the outbox's is created_at, then rowid.
       return r.results.sort((a, b) => a.created_at - b.created_at || a.seq - b.seq).map(fromEventRow)
     },
+    async release(ids) {
+      if (ids.length === 0) return
+      await db.prepare('UPDATE events SET claimed_until = NULL WHERE delivered_at IS NULL AND id IN (SELECT value FROM json_each(?))').bind(JSON.stringify(ids)).run()
+    },
     async find(id) {
       const row = await db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`).bind(id).first<EventRow>()
       return row ? fromEventRow(row) : null

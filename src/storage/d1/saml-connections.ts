@@ -87,21 +87,20 @@ export function d1Connections(db: D1Handle): ConnectionRepository {
 
     async replace(c, events = []) {
       const syncToken = newOpaqueToken(12)
-      const flips = events.filter(isFlip)
-      // A flip is judged by the row before the update, so its statement comes first; its snapshot is
-      // brought up to the update's result at the end. The other events need only the row to exist.
+      // A flip is judged by the row before the update, so the events come first (in their order),
+      // each only if the row is there; their snapshots are brought up to the update's result last.
+      const guardOf = (e: DomainEvent) => storedGuard(c.instanceId, c.id, isFlip(e) ? e.type === 'saml_connection.deactivated' : undefined)
       const statements = [
-        ...flips.map((e) => eventInsert(db, e, storedGuard(c.instanceId, c.id, e.type === 'saml_connection.deactivated'))),
+        ...events.map((e) => eventInsert(db, e, guardOf(e))),
         connectionUpdate(db, c),
         db.prepare('DELETE FROM saml_connection_domains WHERE connection_id = ?').bind(c.id),
         ...domainInserts(c.instanceId, c.id, c.domains),
         refreshScheduleWrite(db, c),
         queueEdgeSync(c.id, c.updatedAt, syncToken),
-        ...events.filter((e) => !isFlip(e)).map((e) => eventInsert(db, e, storedGuard(c.instanceId, c.id))),
-        ...(flips.length ? [subjectRefresh(db, c.id, flips.map((e) => e.id))] : []),
+        ...(events.length ? [subjectRefresh(db, c.id, events.map((e) => e.id))] : []),
       ]
       const results = await runWrite(() => db.batch(statements))
-      return { found: (results[flips.length]?.meta.changes ?? 0) > 0, syncToken }
+      return { found: (results[events.length]?.meta.changes ?? 0) > 0, syncToken }
     },
 
     async remove(instanceId, id, now, events = []) {

@@ -1,8 +1,9 @@
 // Makes sure .dev.vars (git-ignored) holds development-only keys and certificates: the SP's signing
-// pair (signs AuthnRequests) and encryption pair (IdPs encrypt assertions to it), and the built-in
-// development IdP's. Made with the openssl command line;
+// pair (signs AuthnRequests) and encryption pair (IdPs encrypt assertions to it), the built-in
+// development IdP's, and the webhook secrets' sealing key. The pairs are made with the openssl command line;
 // production keys are set with `wrangler secret put` instead.
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -20,6 +21,15 @@ export async function ensureDevVars() {
   // wrangler.toml's top level is production; only this git-ignored file turns development on.
   if (!/^ENVIRONMENT=/m.test(current)) {
     current += 'ENVIRONMENT="development"\n'
+    writeFileSync(FILE, current)
+  }
+  // Webhooks: the key signing secrets are sealed under, and retries a few seconds apart instead of minutes.
+  if (!/^WEBHOOK_SECRET_KEY=/m.test(current)) {
+    current += `WEBHOOK_SECRET_KEY="${randomBytes(32).toString('base64')}"\n`
+    writeFileSync(FILE, current)
+  }
+  if (!/^WEBHOOK_RETRY_BASE_SECONDS=/m.test(current)) {
+    current += 'WEBHOOK_RETRY_BASE_SECONDS="2"\n'
     writeFileSync(FILE, current)
   }
   const missing = PAIRS.filter((p) => !new RegExp(`^${p.key}=`, 'm').test(current))

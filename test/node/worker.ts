@@ -38,6 +38,9 @@ async function fixtureSecrets(): Promise<Record<string, string>> {
     SP_NEXT_ENCRYPTION_CERTIFICATE: await readRepoFile('test/fixtures/keys/sp-encryption-next.cert.pem'),
     DEV_IDP_PRIVATE_KEY: await readRepoFile('test/fixtures/keys/idp-rollover.key.pem'),
     DEV_IDP_CERTIFICATE: await readRepoFile('test/fixtures/keys/idp-rollover.cert.pem'),
+    // Test-only: seals webhook signing secrets; failed deliveries are retried at once.
+    WEBHOOK_SECRET_KEY: 'bm9kZS1zaWRlIHRlc3Qgd2ViaG9vayBzZWFsaW5nIGs=',
+    WEBHOOK_RETRY_BASE_SECONDS: '0',
   }
 }
 

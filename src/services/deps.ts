@@ -50,9 +50,14 @@ export interface WebhookWiring {
 /** What services need from the outside world; built per request (and per cron run) in `wiring/deps.ts`. */
 export interface Deps {
   connections: ConnectionRepository
+  /**
+   * The same store read through a D1 session that starts at the primary: for a read that must
+   * see the newest commit (the edge refill's re-check). `connections` may read a replica.
+   */
+  connectionsAtPrimary: ConnectionRepository
   apiKeys: ApiKeyRepository
   edge: EdgeCopy
-  /** Single-use sign-in state (login requests, assertion ids, codes) in D1. */
+  /** Single-use sign-in state (login requests, assertion ids, codes) in D1, read at the primary first. */
   signInState: SignInStateRepository
   /** What each ACS post that named a connection came to, for its admin. */
   signInAttempts: SignInAttemptRepository

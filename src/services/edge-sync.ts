@@ -33,8 +33,9 @@ export async function drainEdgeSyncs(deps: Deps, limit = 100): Promise<number> {
 }
 
 /**
- * The connection as the sign-in endpoints see it: the KV edge copy when present, else D1
- * (and the copy is refilled). Management reads never use this; they read D1.
+ * The connection as the sign-in endpoints see it: the KV edge copy when present, else D1 (the
+ * nearest replica, in a sign-in request) and the copy is refilled. Management reads never use
+ * this; they read D1.
  */
 export async function loadConnectionAtEdge(deps: Deps, id: string): Promise<SamlConnection | null> {
   const cached = await deps.edge.get(id)
@@ -47,11 +48,12 @@ export async function loadConnectionAtEdge(deps: Deps, id: string): Promise<Saml
 /**
  * Puts a row read from D1 into KV, then reads D1 again: a write that committed in between (and
  * already synced KV) would otherwise be undone by this older row, with no outbox entry left to
- * repair it. A write committing after the second read syncs KV after this put, so it wins.
+ * repair it. A write committing after the second read syncs KV after this put, so it wins. The
+ * first read may come from a replica that is behind; the second is at the primary, so it cannot be.
  */
 async function refillEdgeCopy(deps: Deps, stored: SamlConnection): Promise<void> {
   await deps.edge.put(stored)
-  const current = await deps.connections.findById(stored.id)
+  const current = await deps.connectionsAtPrimary.findById(stored.id)
   if (!current) await deps.edge.remove(stored.id)
   else if (JSON.stringify(current) !== JSON.stringify(stored)) await deps.edge.put(current)
 }

@@ -14,6 +14,7 @@ import { d1WebhookEndpoints } from '../storage/d1/webhook-endpoints'
 import { DEFAULT_RETRY_BASE_SECONDS, WEBHOOK_TIMEOUT_MS, type WebhookMessage } from '../domain/webhooks'
 import { importSealingKey } from '../services/webhook-secrets'
 import type { SpEncryption, SpKeys, WebhookWiring } from '../services/deps'
+import { openD1Sessions, type D1Sessions } from './d1-sessions'
 import { jsonLogger } from './logger'
 import { importDecryptionKey, importSigningKey } from '../saml'
 
@@ -94,23 +95,32 @@ function webhookWiring(env: Env & Secrets): WebhookWiring {
 export const isDevelopment = (env: Env): boolean => env.ENVIRONMENT === 'development'
 
 /**
- * Wires real implementations together; used by `fetch` (per request) and `scheduled`, and later `queue`.
- * `defer` is the request's `waitUntil`; without one, deferred work just runs on.
+ * Wires real implementations together; used by `fetch` (per request), `scheduled` and `queue`.
+ * `defer` is the request's `waitUntil`; without one, deferred work just runs on. `d1` is the
+ * request's D1 sessions (wiring/d1-sessions.ts): every repository reads through them, never
+ * through the bare binding.
  */
-export function buildDeps(env: Env & Secrets, requestId: string, defer: Deps['defer'] = () => {}): Deps {
+export function buildDeps(
+  env: Env & Secrets,
+  requestId: string,
+  defer: Deps['defer'] = () => {},
+  d1: D1Sessions = openD1Sessions(env.DB, { kind: 'background' }),
+): Deps {
   const development = isDevelopment(env)
+  const db = d1.main
   return {
-    connections: d1Connections(env.DB),
-    apiKeys: d1ApiKeys(env.DB),
+    connections: d1Connections(db),
+    connectionsAtPrimary: d1Connections(d1.primary),
+    apiKeys: d1ApiKeys(db),
     edge: kvEdgeCopy(env.KV),
-    signInState: d1SsoState(env.DB),
-    signInAttempts: d1SignInAttempts(env.DB),
+    signInState: d1SsoState(d1.primary),
+    signInAttempts: d1SignInAttempts(db),
     codeCopy: kvCodeCopy(env.KV),
-    events: d1Events(env.DB),
-    webhookEndpoints: d1WebhookEndpoints(env.DB),
+    events: d1Events(db),
+    webhookEndpoints: d1WebhookEndpoints(db),
     webhooks: webhookWiring(env),
-    metadataRefresh: d1MetadataRefresh(env.DB),
-    certificateExpiry: d1CertificateExpiry(env.DB),
+    metadataRefresh: d1MetadataRefresh(db),
+    certificateExpiry: d1CertificateExpiry(db),
     spKeys: spKeysFrom(env),
     spNextCertificatePem: env.SP_NEXT_CERTIFICATE || null,
     spEncryption: spEncryptionFrom(env),

@@ -43,8 +43,15 @@ export const failAt = (at: number, mode: FaultMode): FaultPlan => ({ matches: (_
 // Valid SQL that fails when it runs (not when it is prepared): malformed JSON.
 const FAILING_SQL = "SELECT json_extract('{', '$') AS injected_fault"
 
-/** The real D1 binding, with every statement run and batch passing through `faults`. */
+/**
+ * The real D1 binding, with every statement run and batch passing through `faults`; so do those of
+ * its sessions (`withSession`), which is how the Worker reaches D1.
+ */
 export function faultyD1(db: D1Database, faults: FaultInjector): D1Database {
+  return faultyHandle(db, faults)
+}
+
+function faultyHandle<H extends D1Database | D1DatabaseSession>(db: H, faults: FaultInjector): H {
   const real = new WeakMap<object, D1PreparedStatement>()
   const wrapStatement = (stmt: D1PreparedStatement): D1PreparedStatement => {
     const wrapped = new Proxy(stmt, {
@@ -63,6 +70,9 @@ export function faultyD1(db: D1Database, faults: FaultInjector): D1Database {
   return new Proxy(db, {
     get(target, prop) {
       if (prop === 'prepare') return (sql: string) => wrapStatement(target.prepare(sql))
+      if (prop === 'withSession' && 'withSession' in target) {
+        return (constraintOrBookmark?: string) => faultyHandle(target.withSession(constraintOrBookmark), faults)
+      }
       if (prop === 'batch') {
         return (stmts: D1PreparedStatement[]) => {
           const unwrapped = stmts.map((s) => real.get(s) ?? s)

@@ -1,6 +1,6 @@
 // Shared pieces of `npm run bench`: the engine bundle for Node, a timing loop, a bench IdP, and
 // Markdown tables. Nothing here asserts on timings; the scripts only measure and report.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { root } from './wrangler.mjs'
@@ -164,6 +164,8 @@ export async function startBenchServer({ persistTo, port, name = 'server' }) {
   return {
     origin,
     logFile,
+    /** The process group of wrangler dev and its workerd processes (for `groupCpuSeconds`). */
+    pgid: child.pid,
     async stop() {
       if (exited !== null) return
       const done = new Promise((r) => child.once('exit', r))
@@ -179,6 +181,30 @@ export async function startBenchServer({ persistTo, port, name = 'server' }) {
       clearTimeout(timer)
     },
   }
+}
+
+/**
+ * CPU seconds (user + system) used so far by every live process of a process group, read from
+ * /proc (Linux; null elsewhere). Unlike requests per second, CPU time spent per request barely
+ * moves when a neighbour loads the machine, so it is the steadier figure on a shared box.
+ */
+export function groupCpuSeconds(pgid) {
+  if (!existsSync('/proc/self/stat')) return null
+  const ticksPerSecond = 100 // USER_HZ on Linux
+  let ticks = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let stat
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+    } catch {
+      continue
+    }
+    // Fields after the command name: state ppid pgrp ... utime (12th) stime (13th).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12])
+  }
+  return ticks / ticksPerSecond
 }
 
 /**

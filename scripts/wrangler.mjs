@@ -2,11 +2,14 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
+import { prepareDocsAssets } from './docs-assets.mjs'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const bin = path.join(root, 'node_modules', '.bin', 'wrangler')
 
 export function wrangler(args, { capture = false } = {}) {
+  // What wrangler.toml [assets] serves must be in place before wrangler reads it (dev, deploy).
+  if (args[0] === 'dev' || args[0] === 'deploy') prepareDocsAssets()
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, {
       cwd: root,

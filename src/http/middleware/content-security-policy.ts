@@ -26,6 +26,27 @@ export function pagePolicy({ nonce, formAction = [] }: PagePolicy = {}): string 
   ].join('; ')
 }
 
+/**
+ * The API reference at /docs (Scalar), looser than the other pages where Scalar needs it: it injects
+ * styles at run time and sets style attributes ('unsafe-inline' styles), uses data: fonts and
+ * images, and its "try it" client calls this origin. Its script comes from this origin by nonce;
+ * no other host is named, so nothing of the page loads from elsewhere. Still no framing.
+ */
+export function apiReferencePolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "font-src 'self' data:",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
+
 /** A fresh nonce per response (base62 is within the base64 alphabet CSP asks for). */
 export const newNonce = (): string => randomBase62(22)
 

@@ -1,13 +1,17 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app'
 import { EVENT_TYPES } from '../../src/domain/events'
 import { MAX_WEBHOOK_ENDPOINTS_PER_INSTANCE } from '../../src/domain/webhooks'
 import { importSealingKey, openSecret } from '../../src/services/webhook-secrets'
 import { clerkClient, freshInstanceEachTest, newInstance } from '../helpers/clerk'
+import { ORIGIN } from '../helpers/http'
 import { productionApp } from '../helpers/outbound'
+import { captureLogs } from '../helpers/wire'
 import { createEndpoint, WEBHOOK_ORIGIN } from './webhooks.helpers'
 
 const clerk = freshInstanceEachTest()
+captureLogs()
 const secretBytes = (secret: string) => Uint8Array.from(atob(secret.slice('whsec_'.length)), (c) => c.charCodeAt(0))
 
 describe('POST /v1/webhook_endpoints', () => {
@@ -80,6 +84,14 @@ describe('POST /v1/webhook_endpoints', () => {
     const over = await clerk.api.call('POST', '/v1/webhook_endpoints', { url: `${WEBHOOK_ORIGIN}/hooks/over` })
     expect(over.status).toBe(422)
     expect(over.body.errors[0].meta).toEqual({ param_name: 'url' })
+  })
+
+  it('without WEBHOOK_SECRET_KEY, refuses with a 500 and stores nothing: a secret is never kept in plain', async () => {
+    const app = createApp()
+    const { WEBHOOK_SECRET_KEY: _key, ...unkeyed } = env as Env & { WEBHOOK_SECRET_KEY?: string }
+    const res = await app.request(`${ORIGIN}/v1/webhook_endpoints`, { method: 'POST', headers: { authorization: `Bearer ${clerk.secretKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: `${WEBHOOK_ORIGIN}/x` }) }, unkeyed as Env)
+    expect(res.status).toBe(500)
+    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM webhook_endpoints WHERE instance_id = ?').bind(clerk.instanceId).first<{ n: number }>())?.n).toBe(0)
   })
 
   it('needs a secret key', async () => {

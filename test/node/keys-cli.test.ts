@@ -35,7 +35,11 @@ it('creates a Clerk secret key that works at once, lists it by hash prefix, and 
   expect(listed).not.toContain(key!)
 
   expect(await keys('revoke', key!)).toMatch(/revoked: [0-9a-f]{12}/)
-  expect((await clerkList(key!)).status).toBe(401)
+  // The key was just used, so the Worker may accept it for up to KEY_CACHE_TTL_MS more (README,
+  // Keys and instances); a key revoked before any request used it is refused at once.
+  const unused = (await keys('create', '--instance', 'ins_cli_test')).match(/key:\s+(sk_test_\S+)/)?.[1]
+  expect(await keys('revoke', unused!)).toMatch(/revoked: [0-9a-f]{12}/)
+  expect((await clerkList(unused!)).status).toBe(401)
 }, 120_000)
 
 it('creates a SuperTokens api key for one app, refused for another app', async () => {

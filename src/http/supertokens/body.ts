@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory'
-import { limitBody, MAX_BODY_BYTES, parseJsonObject, relabelBody } from '../middleware/body'
+import { bodyText, limitBody, MAX_BODY_BYTES, parseJsonObject, relabelBody } from '../middleware/body'
 import type { StEnv } from './auth'
 
 /**
@@ -10,7 +10,7 @@ export const supertokensJsonBody = [
   limitBody(MAX_BODY_BYTES),
   createMiddleware<StEnv>(async (c, next) => {
     if (c.req.method !== 'POST' && c.req.method !== 'PUT') return next()
-    const text = await c.req.raw.text()
+    const text = await bodyText(c.req.raw)
     parseJsonObject(text)
     relabelBody(c, 'application/json', text)
     await next()
@@ -28,7 +28,7 @@ const FORM_ALIASES: Record<string, string> = { samlResponse: 'SAMLResponse', rel
 export const supertokensFormBody = [
   limitBody(MAX_BODY_BYTES),
   createMiddleware<StEnv>(async (c, next) => {
-    const text = await c.req.raw.text()
+    const text = await bodyText(c.req.raw)
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
     const form = new URLSearchParams()
     if (type === 'application/x-www-form-urlencoded' || !type) {

@@ -108,7 +108,11 @@ async function issueCode(deps: Deps, ctx: SignInContext, a: VerifiedAssertion, p
   })
   if (outcome === 'replayed') throw rejected('replayed', { assertionId: a.assertionId })
   if (outcome === 'login_request_used') throw new AppError('invalid_relay_state', { internal: { reason: 'login_already_completed' } })
-  await putCodeEdgeCopy(deps, codeHash, pending)
+  // The redirect waits only for the batch above, which makes the code single use and the
+  // assertion unreplayable. The KV copy is the exchange's fast path (it falls back to D1), so it is
+  // written after the answer; an exchange that outruns it finds the code in D1, and a copy landing
+  // after the code was used is refused there (consumed_codes).
+  deps.defer(putCodeEdgeCopy(deps, codeHash, pending))
   return code
 }
 

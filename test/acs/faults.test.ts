@@ -4,7 +4,7 @@
  * signs in), a lost reply never yields a second code for the same assertion, and a failed KV write
  * still signs in with a code the exchange redeems from D1.
  */
-import { env } from 'cloudflare:test'
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import { sha256Hex } from '../../src/domain/secrets'
@@ -69,6 +69,48 @@ describe('the ACS when the code\'s KV edge copy fails', () => {
     // The write that failed was the code's: KV has no copy of it.
     expect(await env.KV.get(`code:${await sha256Hex(codeOf(res))}`)).toBeNull()
     expect((await exchange(codeOf(res), { secretKey: c.secretKey })).status).toBe(200)
+    expect((await exchange(codeOf(res), { secretKey: c.secretKey })).status).toBe(400)
+  })
+})
+
+/** Posts to the ACS with an execution context and the real KV binding, whose puts wait until `release`. */
+async function postWithHeldKvPuts(connectionId: string, samlResponse: string) {
+  let release = () => {}
+  const gate = new Promise<void>((r) => (release = r))
+  const held = new Proxy(env.KV, {
+    get(target, prop) {
+      if (prop === 'put') return async (...args: Parameters<KVNamespace['put']>) => gate.then(() => target.put(...args))
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  const ctx = createExecutionContext()
+  const init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: samlResponse }).toString() }
+  const res = await answerOf(await app.request(`${ORIGIN}/v1/saml/acs/${connectionId}`, init, { ...env, KV: held }, ctx))
+  return { res, ctx, release }
+}
+
+describe('the ACS and the code\'s KV edge copy', () => {
+  it('answers before the copy is written (waitUntil), and the code redeems from D1 meanwhile', async () => {
+    const c = await setup()
+    const { res, ctx, release } = await postWithHeldKvPuts(c.connection.id, c.samlResponse)
+    expect(res.status).toBe(302)
+    const key = `code:${await sha256Hex(codeOf(res))}`
+    expect(await env.KV.get(key)).toBeNull()
+
+    release()
+    await waitOnExecutionContext(ctx)
+    expect(await env.KV.get(key)).not.toBeNull()
+    expect((await exchange(codeOf(res), { secretKey: c.secretKey })).status).toBe(200)
+  })
+
+  it('a copy that lands after the code was redeemed does not redeem it again', async () => {
+    const c = await setup()
+    const { res, ctx, release } = await postWithHeldKvPuts(c.connection.id, c.samlResponse)
+    expect((await exchange(codeOf(res), { secretKey: c.secretKey })).status).toBe(200)
+    release()
+    await waitOnExecutionContext(ctx)
+    expect(await env.KV.get(`code:${await sha256Hex(codeOf(res))}`)).not.toBeNull()
     expect((await exchange(codeOf(res), { secretKey: c.secretKey })).status).toBe(400)
   })
 })

@@ -7,8 +7,8 @@ import type { AppEnv } from '../env'
 /**
  * Limits on the sign-in work anyone may cause without a credential, counted by the `[[ratelimits]]`
  * bindings of wrangler.toml (README, Configuration). Enforced outside development; in development a
- * request over a limit is logged (`rate_limited`, `enforced: false`) and served, so local load tests
- * and benchmarks measure the service rather than the limiter.
+ * request over a limit is served, and logged (`rate_limited`, `enforced: false`) once per counter a
+ * period, so local load tests and benchmarks measure the service rather than the limiter.
  */
 export type RateLimitName = 'per_connection' | 'per_address'
 
@@ -60,8 +60,19 @@ async function admits(c: Context<AppEnv>, limit: RateLimitName, key: string): Pr
   })
   if (outcome.success) return true
   const enforced = !c.var.deps.development
-  log.warn('rate_limited', { limit, key, enforced })
+  if (enforced || firstWouldBeRefusal(`${limit}:${key}`, c.var.deps.clock())) log.warn('rate_limited', { limit, key, enforced })
   return !enforced
+}
+
+// In development nothing is refused, and a would-be refusal is logged once per counter and period
+// (per isolate): a load test past a limit would otherwise log on every request, and measure that.
+const wouldBeRefusals = new Map<string, number>()
+function firstWouldBeRefusal(counter: string, now: number): boolean {
+  const last = wouldBeRefusals.get(counter)
+  if (last !== undefined && now - last < RATE_LIMIT_PERIOD_SECONDS * 1000) return false
+  if (wouldBeRefusals.size >= 1000) wouldBeRefusals.clear()
+  wouldBeRefusals.set(counter, now)
+  return true
 }
 
 /**

@@ -14,7 +14,7 @@ import type {
   UpdateEnterpriseConnectionBody,
 } from './enterprise-schemas'
 import { fromCustomAttributes, toCustomAttributesJson } from './custom-attributes'
-import { compact, sharedChanges } from './serialize'
+import { compact, idpCertificateFields, sharedChanges } from './serialize'
 
 type CreateBody = z.infer<typeof CreateEnterpriseConnectionBody>
 type UpdateBody = z.infer<typeof UpdateEnterpriseConnectionBody>
@@ -121,7 +121,6 @@ export async function withEnterpriseParams<T>(work: () => Promise<T>): Promise<T
 
 export function toEnterpriseConnection(c: SamlConnection, origin: string): EnterpriseConnectionJson {
   const sp = spUrls(origin, c.id)
-  const primary = c.idpCertificates[0] ?? null
   return {
     object: 'enterprise_connection',
     id: enterpriseConnectionIdOf(c.id),
@@ -142,10 +141,7 @@ export function toEnterpriseConnection(c: SamlConnection, origin: string): Enter
       name: c.name,
       idp_entity_id: c.idpEntityId,
       idp_sso_url: c.idpSsoUrl,
-      idp_certificate: primary?.certificate ?? null,
-      idp_certificate_issued_at: primary?.issuedAt ?? null,
-      idp_certificate_expires_at: primary?.expiresAt ?? null,
-      idp_certificates: c.idpCertificates.map((x) => ({ certificate: x.certificate, issued_at: x.issuedAt, expires_at: x.expiresAt })),
+      ...idpCertificateFields(c),
       idp_metadata_url: c.idpMetadataUrl,
       acs_url: sp.acsUrl,
       sp_entity_id: sp.spEntityId,

@@ -85,9 +85,19 @@ export function fromClerkListQuery(instanceId: string, q: z.infer<typeof ClerkLi
   }
 }
 
+/** The IdP certificates as both Clerk views show them: the primary one flat, and the whole set. */
+export function idpCertificateFields(c: Pick<SamlConnection, 'idpCertificates'>) {
+  const primary = c.idpCertificates[0] ?? null
+  return {
+    idp_certificate: primary?.certificate ?? null,
+    idp_certificate_issued_at: primary?.issuedAt ?? null,
+    idp_certificate_expires_at: primary?.expiresAt ?? null,
+    idp_certificates: c.idpCertificates.map((x) => ({ certificate: x.certificate, issued_at: x.issuedAt, expires_at: x.expiresAt })),
+  }
+}
+
 export function toClerkConnection(c: SamlConnection, origin: string): ClerkSamlConnection {
   const sp = spUrls(origin, c.id)
-  const primary = c.idpCertificates[0] ?? null
   return {
     object: 'saml_connection',
     id: c.id,
@@ -97,10 +107,7 @@ export function toClerkConnection(c: SamlConnection, origin: string): ClerkSamlC
     idp_entity_id: c.idpEntityId,
     idp_sso_url: c.idpSsoUrl,
     idp_sso_binding: c.idpSsoBinding,
-    idp_certificate: primary?.certificate ?? null,
-    idp_certificate_issued_at: primary?.issuedAt ?? null,
-    idp_certificate_expires_at: primary?.expiresAt ?? null,
-    idp_certificates: c.idpCertificates.map((x) => ({ certificate: x.certificate, issued_at: x.issuedAt, expires_at: x.expiresAt })),
+    ...idpCertificateFields(c),
     idp_metadata_url: c.idpMetadataUrl,
     idp_metadata: c.idpMetadata,
     acs_url: sp.acsUrl,

@@ -12,6 +12,7 @@ import { BOOKMARK_HEADER, usableBookmark } from '../../src/wiring/d1-sessions'
 import { clerkClient, connectionInput, newInstance } from '../helpers/clerk'
 import { answerOf, ORIGIN, send } from '../helpers/http'
 import { activeConnection, signedResponseXmlFor } from '../helpers/sso'
+import { storeKey } from '../helpers/store'
 import { toBase64 } from '../helpers/test-idp'
 import { captureLogs } from '../helpers/wire'
 import { clientBody, newApp, stClient } from '../supertokens/helpers'
@@ -167,10 +168,13 @@ describe('which session each endpoint reads through', () => {
     expect(code).not.toBe('')
     await env.KV.delete(`code:${await sha256Hex(code)}`)
 
+    // A key this isolate has not looked up yet, so the per-isolate key cache does not answer for D1.
+    const freshKey = `sk_test_${crypto.randomUUID().replace(/-/g, '')}`
+    await storeKey('clerk_secret_key', freshKey, c.instanceId)
     const rec = recordingD1(env.DB)
     const redeemed = await callWith(rec, '/v1/saml/token', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${c.secretKey}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${freshKey}` },
       body: new URLSearchParams({ code }).toString(),
     })
     expect(redeemed.status).toBe(200)

@@ -36,15 +36,17 @@ describe('development admin page and IdP', () => {
 
   it('the demo connection can require encrypted assertions: then only the IdP\'s encrypted answer signs in', async () => {
     await SELF.fetch(`${ORIGIN}/dev/demo-connection`, { method: 'POST', redirect: 'manual' })
-    const admin = await (await SELF.fetch(`${ORIGIN}/`)).text()
+    // Other tests share the local instance, so everything is read from the demo connection's own row.
+    const demoRow = (page: string) => page.split('<tr data-connection-id=').find((row) => row.includes('Demo: built-in development IdP')) ?? ''
+    const admin = demoRow(await (await SELF.fetch(`${ORIGIN}/`)).text())
     const toggle = admin.match(/<form method="post" action="(\/dev\/connections\/samlc_\w+\/encryption)"><input type="hidden" name="require" value="on">/)?.[1]
     expect(toggle).toBeTruthy()
     const switched = await SELF.fetch(`${ORIGIN}${toggle}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'require=on' })
     expect(switched.status).toBe(303)
-    expect(await (await SELF.fetch(`${ORIGIN}/`)).text()).toContain('Encrypted assertions required: turn off')
+    expect(demoRow(await (await SELF.fetch(`${ORIGIN}/`)).text())).toContain('Encrypted assertions required: turn off')
 
     const signIn = async (extra: Record<string, string>) => {
-      const page = await (await SELF.fetch(`${ORIGIN}/`)).text()
+      const page = demoRow(await (await SELF.fetch(`${ORIGIN}/`)).text())
       const link = page.match(/class="test-sign-in" href="([^"]+)"/)![1]!.replace(/&amp;/g, '&')
       const idpUrl = new URL((await SELF.fetch(`${ORIGIN}${link}`, { redirect: 'manual' })).headers.get('location')!)
       const idpPage = await (await SELF.fetch(idpUrl)).text()

@@ -131,18 +131,19 @@ export async function freePort() {
  * .wrangler/state), migrations applied first, and LOG_REQUESTS=false so access logs do not
  * dominate. Its output goes to a log file; `stop()` ends the process group it started.
  */
-export async function startBenchServer({ persistTo, port, name = 'server' }) {
+export async function startBenchServer({ persistTo, port, name = 'server', config = null }) {
   const { spawn } = await import('node:child_process')
   const { createWriteStream } = await import('node:fs')
   const { wrangler } = await import('./wrangler.mjs')
-  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { capture: true })
+  // Another Worker's configuration (the engine bench Worker) has no D1 to migrate.
+  if (!config) await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { capture: true })
   port ??= await freePort()
   mkdirSync(CACHE_DIR, { recursive: true })
   const logFile = path.join(CACHE_DIR, `wrangler-dev-${name}.log`)
   const out = createWriteStream(logFile)
   const child = spawn(
     path.join(root, 'node_modules', '.bin', 'wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--var', 'LOG_REQUESTS:false',
+    ['dev', ...(config ? ['--config', config] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--var', 'LOG_REQUESTS:false',
       '--show-interactive-dev-session=false', '--log-level', 'warn'],
     { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' } },
   )

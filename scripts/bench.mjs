@@ -4,7 +4,7 @@
 //
 //   npm run bench                      # everything, written to BENCHMARKS.md
 //   npm run bench -- --quick           # short runs for a smoke check; BENCHMARKS.md is left alone
-//   npm run bench -- --only engine,http,scale [--no-write]
+//   npm run bench -- --only engine,workerd,http,scale [--no-write]
 //
 // Nothing here asserts on timings: ratios are measured and reported, never tested.
 import { execFileSync } from 'node:child_process'
@@ -14,18 +14,20 @@ import path from 'node:path'
 import { runEngineBench } from './bench-engine.mjs'
 import { runHttpBench } from './bench-http.mjs'
 import { runScaleBench } from './bench-scale.mjs'
+import { runWorkerdBench } from './bench-workerd.mjs'
 import { log, root } from './bench-support.mjs'
 
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick')
 const onlyAt = argv.indexOf('--only')
-const only = new Set(onlyAt >= 0 ? argv[onlyAt + 1].split(',') : ['engine', 'http', 'scale'])
-const write = !quick && !argv.includes('--no-write') && only.size === 3
+const PARTS = ['engine', 'workerd', 'http', 'scale']
+const only = new Set(onlyAt >= 0 ? argv[onlyAt + 1].split(',') : PARTS)
+const write = !quick && !argv.includes('--no-write') && only.size === PARTS.length
 const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`
 
 const settings = quick
-  ? { engine: { ms: 300, rounds: 1 }, http: { duration: 3, acsCount: 300, connections: 10 }, scale: { samples: 5 } }
-  : { engine: { ms: 2000, rounds: 3 }, http: { duration: 10, acsCount: 3000, connections: 10 }, scale: { samples: 21 } }
+  ? { engine: { ms: 300, rounds: 1 }, workerd: { n: 50, rounds: 1 }, http: { duration: 3, acsCount: 300, connections: 10 }, scale: { samples: 5 } }
+  : { engine: { ms: 2000, rounds: 3 }, workerd: { n: 200, rounds: 7 }, http: { duration: 10, acsCount: 3000, connections: 10 }, scale: { samples: 21 } }
 
 const started = Date.now()
 const sections = []
@@ -34,6 +36,16 @@ if (only.has('engine')) {
   sections.push({
     title: 'Engine: our SAML engine vs. Node SAML libraries',
     how: `Node ${process.versions.node}, one process; interleaved rounds of ${settings.engine.ms} ms per library (${settings.engine.rounds} rounds, median kept), calls awaited one at a time.`,
+    markdown: r.markdown,
+  })
+}
+if (only.has('workerd')) {
+  const r = await runWorkerdBench(settings.workerd)
+  sections.push({
+    title: 'Engine inside workerd, beside Node',
+    how:
+      `The bench Worker (scripts/bench-workerd/) under wrangler dev verifies one input ${r.n} times per request; each of ${r.rounds} rounds times that request and one of 0 ` +
+      'verifications from outside (workerd\'s clock does not move while JavaScript runs) and divides the difference; Node times the same calls in the same rounds (medians).',
     markdown: r.markdown,
   })
 }

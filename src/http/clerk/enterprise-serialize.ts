@@ -14,7 +14,7 @@ import type {
   UpdateEnterpriseConnectionBody,
 } from './enterprise-schemas'
 import { fromCustomAttributes, toCustomAttributesJson } from './custom-attributes'
-import { compact, idpCertificateFields, sharedChanges } from './serialize'
+import { attributeMappingJson, compact, idpCertificateFields, sharedChanges } from './serialize'
 
 type CreateBody = z.infer<typeof CreateEnterpriseConnectionBody>
 type UpdateBody = z.infer<typeof UpdateEnterpriseConnectionBody>
@@ -146,12 +146,7 @@ export function toEnterpriseConnection(c: SamlConnection, origin: string): Enter
       acs_url: sp.acsUrl,
       sp_entity_id: sp.spEntityId,
       sp_metadata_url: sp.spMetadataUrl,
-      attribute_mapping: {
-        user_id: c.attributeMapping.userId,
-        email_address: c.attributeMapping.emailAddress,
-        first_name: c.attributeMapping.firstName,
-        last_name: c.attributeMapping.lastName,
-      },
+      attribute_mapping: attributeMappingJson(c.attributeMapping),
       active: c.active,
       allow_idp_initiated: c.allowIdpInitiated,
       allow_subdomains: c.allowSubdomains,

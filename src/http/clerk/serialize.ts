@@ -3,7 +3,7 @@ import { AppError } from '../../domain/errors'
 import { normalizeDomain } from '../../domain/fields'
 import { enterpriseConnectionIdOf } from '../../domain/ids'
 import { toCustomAttributesJson } from './custom-attributes'
-import type { SamlConnection } from '../../domain/saml-connection'
+import type { AttributeMapping, SamlConnection } from '../../domain/saml-connection'
 import { spUrls } from '../../domain/sp-urls'
 import type { ConnectionChanges } from '../../services/saml-connections'
 import type { ListQuery } from '../../storage/types'
@@ -85,6 +85,14 @@ export function fromClerkListQuery(instanceId: string, q: z.infer<typeof ClerkLi
   }
 }
 
+/** The attribute mapping in Clerk's wire names, as both Clerk views show it. */
+export const attributeMappingJson = (m: AttributeMapping) => ({
+  user_id: m.userId,
+  email_address: m.emailAddress,
+  first_name: m.firstName,
+  last_name: m.lastName,
+})
+
 /** The IdP certificates as both Clerk views show them: the primary one flat, and the whole set. */
 export function idpCertificateFields(c: Pick<SamlConnection, 'idpCertificates'>) {
   const primary = c.idpCertificates[0] ?? null
@@ -114,12 +122,7 @@ export function toClerkConnection(c: SamlConnection, origin: string): ClerkSamlC
     sp_entity_id: sp.spEntityId,
     sp_metadata_url: sp.spMetadataUrl,
     organization_id: c.organizationId,
-    attribute_mapping: {
-      user_id: c.attributeMapping.userId,
-      email_address: c.attributeMapping.emailAddress,
-      first_name: c.attributeMapping.firstName,
-      last_name: c.attributeMapping.lastName,
-    },
+    attribute_mapping: attributeMappingJson(c.attributeMapping),
     active: c.active,
     provider: c.provider,
     user_count: c.userCount,

@@ -1,21 +1,17 @@
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { getPlatformProxy } from 'wrangler'
 import { BINDING_POST, metadataXml } from '../helpers/idp-metadata'
+import { launchChromium } from './chromium'
 import { readRepoFile, ROOT, startWorker, type RunningWorker } from './worker'
 
 // Debian's chromium, installed by scripts/ensure-tools.mjs (npm's pretest).
-const CHROMIUM = '/usr/bin/chromium'
 let worker: RunningWorker
 let browser: Browser
 
 beforeAll(async () => {
   worker = await startWorker()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {

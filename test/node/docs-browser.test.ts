@@ -1,11 +1,11 @@
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 // @ts-expect-error: a plain ES module of the build scripts (test/node is outside the type check)
 import { prepareDocsAssets, scalarVersion } from '../../scripts/docs-assets.mjs'
+import { launchChromium } from './chromium'
 import { readRepoFile, startWorker, type RunningWorker } from './worker'
 
 // Debian's chromium, installed by scripts/ensure-tools.mjs (npm's pretest).
-const CHROMIUM = '/usr/bin/chromium'
 let worker: RunningWorker
 let browser: Browser
 
@@ -13,11 +13,7 @@ beforeAll(async () => {
   // What `npm run dev` and `npm run deploy` do first (scripts/wrangler.mjs): the pinned Scalar build into assets/.
   prepareDocsAssets()
   worker = await startWorker()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {

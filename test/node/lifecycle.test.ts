@@ -4,7 +4,7 @@ import { wrangler } from '../../scripts/wrangler.mjs'
 import { BINDING_POST, metadataXml } from '../helpers/idp-metadata'
 import { freshSignedResponse, toBase64, type KeyPair } from '../helpers/test-idp'
 import { makeIdpKey } from './idp-key'
-import { startWorker, type RunningWorker } from './worker'
+import { clerkCall, listenOnLoopback, startWorker, type RunningWorker } from './worker'
 
 // Connection lifecycle (issue 15) against the Worker as `npm run dev` runs it (wrangler dev with
 // --test-scheduled, local D1 and KV), with the IdP's metadata served over HTTP by this process on
@@ -12,7 +12,6 @@ import { startWorker, type RunningWorker } from './worker'
 // certificate nears expiry.
 
 const DAY = 86_400_000
-const CLERK = { authorization: 'Bearer sk_test_local_development_key', 'content-type': 'application/json' }
 const APP_CALLBACK = 'https://app.example.com/sso/callback'
 
 /** The IdP's metadata endpoint: the current document, an ETag per version, 304 to a matching If-None-Match. */
@@ -36,8 +35,7 @@ const publish = (...keys: { bareCert: string }[]) => {
 let worker: RunningWorker
 let metadataUrl: string
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  metadataUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/metadata.xml`
+  metadataUrl = `${await listenOnLoopback(server)}/metadata.xml`
   worker = await startWorker()
 })
 afterAll(async () => {
@@ -45,10 +43,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve))
 })
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${worker.origin}${path}`, { method, headers: CLERK, body: body === undefined ? undefined : JSON.stringify(body) })
-  return { status: res.status, body: (await res.json()) as any }
-}
+const api = (method: string, path: string, body?: unknown) => clerkCall(worker, method, path, body)
 
 /** SQL against the running Worker's local D1, as `wrangler d1 execute --local` runs it. */
 async function d1<T>(command: string): Promise<T[]> {

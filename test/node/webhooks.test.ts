@@ -3,13 +3,12 @@ import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { unstable_readConfig } from 'wrangler'
 import { DEFAULT_RETRY_BASE_SECONDS, retryDelaySeconds } from '../../src/domain/webhooks'
-import { startWorker, ROOT, type RunningWorker } from './worker'
+import { clerkCall, listenOnLoopback, startWorker, ROOT, type RunningWorker } from './worker'
 
 // Webhooks against the Worker as `npm run dev` runs it (wrangler dev: local D1, KV and queues, the
 // producer and the consumer in one process), delivering to a receiver this process serves on
 // 127.0.0.1 (development allows an http: loopback URL), verified with the standardwebhooks package.
 
-const CLERK = { authorization: 'Bearer sk_test_local_development_key', 'content-type': 'application/json' }
 
 interface Received {
   headers: Record<string, string>
@@ -31,8 +30,7 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
 let worker: RunningWorker
 let base: string
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`
+  base = `${await listenOnLoopback(server)}/hooks`
   worker = await startWorker()
 })
 afterAll(async () => {
@@ -40,10 +38,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve))
 })
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${worker.origin}${path}`, { method, headers: CLERK, body: body === undefined ? undefined : JSON.stringify(body) })
-  return { status: res.status, body: (await res.json()) as any }
-}
+const api = (method: string, path: string, body?: unknown) => clerkCall(worker, method, path, body)
 
 async function endpointFor(name: string, failFirst = 0) {
   receivers.set(name, { failFirst, got: [] })

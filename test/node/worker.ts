@@ -88,3 +88,16 @@ export async function startWorker(extraSecrets: Record<string, string> = {}): Pr
     },
   }
 }
+
+/** A Clerk-style Backend API call to the running Worker with the development secret key. */
+export async function clerkCall(worker: RunningWorker, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const headers = { authorization: 'Bearer sk_test_local_development_key', 'content-type': 'application/json' }
+  const res = await fetch(`${worker.origin}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  return { status: res.status, body: (await res.json()) as any }
+}
+
+/** Starts a local HTTP server (an IdP's metadata host, a webhook receiver) on a free loopback port; its origin. */
+export async function listenOnLoopback(server: { listen(port: number, host: string, done: () => void): unknown; address(): unknown }): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`
+}

@@ -12,6 +12,7 @@ import {
 import { base64ToBytes } from '../saml'
 import type { Deps } from './deps'
 import { failureReasonOf } from './sign-in-failure-reason'
+import { publishSoon } from './webhook-publish'
 
 /** Where a post arrived and what it carried: enough to record its attempt. */
 export interface AttemptSite {
@@ -80,8 +81,10 @@ function recordFailedAttempt(deps: Deps, site: AttemptSite, reason: SignInFailur
   // Stamped at the refusal, not at the write, so attempts keep the order their posts came in.
   const attempt: SignInAttempt = { ...attemptAt(site, user, deps.clock()), status: 'failed', reason, samlResponse }
   const write = async () => {
-    const outcome = await deps.signInAttempts.record(attempt, eventOf(attempt))
+    const event = eventOf(attempt)
+    const outcome = await deps.signInAttempts.record(attempt, event)
     if (outcome === 'counted') deps.log.info('sign_in_attempt_not_stored', { connection_id: attempt.connectionId, reason })
+    else publishSoon(deps, [event])
   }
   deps.defer(write().catch((e: unknown) => deps.log.error('sign_in_attempt_write_failed', { connection_id: site.connection.id, reason, error: String(e) })))
 }

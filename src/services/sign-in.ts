@@ -10,6 +10,7 @@ import type { Deps } from './deps'
 import { mapProfile, type SignInProfile } from './profile'
 import { refusal, succeededAttempt, type AttemptSite, type VerifiedUser } from './sign-in-attempts'
 import { refreshForUnknownKey } from './unknown-key-refresh'
+import { publishSoon } from './webhook-publish'
 
 /**
  * Everything an ACS path resolved before the response is trusted: the connection to verify against,
@@ -96,8 +97,9 @@ function chooseRedirectUri(ctx: SignInContext): string {
  */
 async function issueCode(deps: Deps, ctx: SignInContext, a: VerifiedAssertion, profile: SignInProfile, redirectUri: string, now: number): Promise<string> {
   const { code, codeHash, pending } = await newPendingCode(deps, ctx.connection, redirectUri, profile)
+  const attempt = succeededAttempt({ connection: ctx.connection, flow: flowOf(ctx) }, { nameId: profile.nameId, emailAddress: profile.emailAddress }, now)
   const outcome = await deps.signInState.commitSignIn({
-    attempt: succeededAttempt({ connection: ctx.connection, flow: flowOf(ctx) }, { nameId: profile.nameId, emailAddress: profile.emailAddress }, now),
+    attempt,
     connectionId: ctx.connection.id,
     assertionId: a.assertionId,
     assertionExpiresAt: Math.max(a.notOnOrAfter, now + 60_000),
@@ -113,6 +115,8 @@ async function issueCode(deps: Deps, ctx: SignInContext, a: VerifiedAssertion, p
   // written after the answer; an exchange that outruns it finds the code in D1, and a copy landing
   // after the code was used is refused there (consumed_codes).
   deps.defer(putCodeEdgeCopy(deps, codeHash, pending))
+  // The attempt's sign_in.succeeded event committed with the code; hand it to the queue now, not at the next cron.
+  publishSoon(deps, [attempt.event])
   return code
 }
 

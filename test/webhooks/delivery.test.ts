@@ -4,6 +4,8 @@ import { Webhook } from 'standardwebhooks'
 import { clerkClient, connectionInput, freshInstanceEachTest, newInstance } from '../helpers/clerk'
 import { idpMetadataXml } from '../helpers/keys'
 import { storeKey } from '../helpers/store'
+import { activeConnection, postToAcs, signedResponseXmlFor, USER_DOMAIN } from '../helpers/sso'
+import { toBase64 } from '../helpers/test-idp'
 import { clientBody, newApp, stClient } from '../supertokens/helpers'
 import { awaitDeliveries, createEndpoint, deliveries, outboxOf, receiver, typesOf, type Delivery } from './webhooks.helpers'
 
@@ -94,6 +96,24 @@ describe('webhook deliveries', () => {
     for (const v of verifyAll(endpoint.secret, ds)) expect(v.type).toBe('saml_connection.created')
     const stamps = ds.map((d) => Number(d.headers['webhook-timestamp']))
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b))
+  })
+
+  it('delivers sign_in.succeeded and sign_in.failed as the sign-in happens, without waiting for a cron run', async () => {
+    const c = await activeConnection({ allow_idp_initiated: true })
+    const conn = c.connection as { id: string; sp_entity_id: string; acs_url: string }
+    const hook = await receiver('sign-ins')
+    const endpoint = await createEndpoint(c.api, { url: hook.url, events: ['sign_in.succeeded', 'sign_in.failed'] })
+    const email = `ada@${USER_DOMAIN}`
+    const xml = (extra: Parameters<typeof signedResponseXmlFor>[3] = {}) => signedResponseXmlFor(conn, c.entityId, null, { nameId: email, attributes: { mail: [email] }, ...extra })
+    expect((await postToAcs(conn.id, toBase64(xml()))).status).toBe(302)
+    expect((await postToAcs(conn.id, toBase64(xml({ audience: 'https://sp.other.example/saml' })))).status).toBe(400)
+    // No cron runs in this test: only the requests' own publishing can bring these.
+    const got = verifyAll(endpoint.secret, await awaitDeliveries(hook.name, (d) => d.length >= 2))
+    expect(got.map((v) => [v.type, v.data.status, v.data.reason]).sort()).toEqual([
+      ['sign_in.failed', 'failed', 'audience_mismatch'],
+      ['sign_in.succeeded', 'succeeded', null],
+    ])
+    for (const v of got) expect(v.data).toMatchObject({ object: 'sign_in_attempt', connection_id: conn.id })
   })
 
   it('gives up on a receiver that never answers 2xx: the dead-letter queue records the message', async () => {

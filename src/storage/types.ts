@@ -152,6 +152,11 @@ export interface EventRepository {
   markDelivered(ids: string[], at: number): Promise<void>
   /** Newest first. */
   listForConnection(connectionId: string, limit: number): Promise<StoredEvent[]>
+  /**
+   * Deletes up to `limit` events handed to the queue before `deliveredBefore` and up to `limit`
+   * never handed on and created before `undeliveredBefore` (the cron's retention), and says how many of each went.
+   */
+  purge(p: { deliveredBefore: number; undeliveredBefore: number; limit: number }): Promise<{ delivered: number; undelivered: number }>
 }
 
 /** Webhook endpoints (D1); the signing secret only ever sealed. */

@@ -114,5 +114,14 @@ export function d1Events(db: D1Handle): EventRepository {
         .all<EventRow>()
       return r.results.map(fromEventRow)
     },
+    async purge(p) {
+      // D1's SQLite has no DELETE ... LIMIT: each chunk is chosen by rowid through its own index
+      // (events_delivered, events_undelivered), so a run's work is bounded however large the table.
+      const [delivered, undelivered] = await db.batch([
+        db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE delivered_at < ? LIMIT ?)').bind(p.deliveredBefore, p.limit),
+        db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE delivered_at IS NULL AND created_at < ? LIMIT ?)').bind(p.undeliveredBefore, p.limit),
+      ])
+      return { delivered: delivered?.meta.changes ?? 0, undelivered: undelivered?.meta.changes ?? 0 }
+    },
   }
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../domain/errors'
 import { REFRESH_LEASE_MS } from '../domain/metadata-refresh'
 import type { SamlConnection } from '../domain/saml-connection'
+import type { RefreshState } from '../storage/types'
 import type { Deps } from './deps'
 import { refreshMetadata, type RefreshOutcome } from './metadata-refresh'
 import { getConnection } from './saml-connections'
@@ -51,4 +52,14 @@ export async function refreshConnectionNow(deps: Deps, instanceId: string, id: s
   const outcome = await refreshMetadata(deps, conn, await deps.metadataRefresh.get(id), 'manual')
   if (outcome.kind === 'failed') throw outcome.error
   return outcome.kind === 'superseded' ? getConnection(deps, instanceId, id) : outcome.connection
+}
+
+/**
+ * The refresh schedule of each connection that follows a metadata URL, by id (the development admin
+ * page): the one kept for its current URL, so an admin's change of URL never shows the old URL's history.
+ */
+export async function findRefreshSchedules(deps: Deps, connections: readonly SamlConnection[]): Promise<Map<string, RefreshState>> {
+  const following = connections.filter((c) => c.idpMetadataUrl)
+  const states = await Promise.all(following.map((c) => deps.metadataRefresh.get(c.id)))
+  return new Map(states.flatMap((s, i): [string, RefreshState][] => (s && s.metadataUrl === following[i]?.idpMetadataUrl ? [[s.connectionId, s]] : [])))
 }

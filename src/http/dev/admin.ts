@@ -6,7 +6,10 @@ import { LOCAL_INSTANCE_ID } from '../../services/api-keys'
 import { createConnection, findConnectionByIdpEntityId, listConnections, updateConnection } from '../../services/saml-connections'
 import { exchangeCode } from '../../services/codes'
 import { countAttemptsNotStored, listSignInAttempts } from '../../services/sign-in-attempts'
+import { findRefreshSchedules } from '../../services/scheduled-refresh'
 import { SIGN_IN_FAILURE_REASONS } from '../../domain/sign-in-attempt'
+import type { SamlConnection } from '../../domain/saml-connection'
+import type { RefreshState } from '../../storage/types'
 import { toProfileJson } from '../browser/profile-json'
 import type { AppEnv } from '../env'
 import { htmlPage, newNonce } from '../middleware/content-security-policy'
@@ -20,9 +23,22 @@ const page = (c: Context, title: string, body: unknown, nonce = newNonce()) => h
 <style nonce="${nonce}">body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}code{font-size:13px}pre{background:#f6f6f6;padding:1rem;overflow:auto}</style>
 </head><body>${body}</body></html>`, { nonce, formAction: ["'self'"] })
 
+const at = (ms: number) => new Date(ms).toISOString()
+
+// What the schedule in metadata_refresh holds: the last good fetch, when the cron takes it next
+// (after a failure, the backoff's time), and the failure while it is the latest attempt's.
+function refreshStatus(conn: SamlConnection, s: RefreshState | undefined, now: number) {
+  if (!conn.idpMetadataUrl) return html`<small>Metadata pasted, not refreshed</small>`
+  const failed = s?.lastFailure
+    ? html`<br><span class="refresh-failed">Last attempt failed${s.lastAttemptAt === null ? '' : ` at ${at(s.lastAttemptAt)}`} (${s.failures} in a row): <code class="refresh-failure">${s.lastFailure}</code></span>`
+    : ''
+  return html`<div class="metadata-refresh"><code>${conn.idpMetadataUrl}</code><br>Last refreshed: <span class="last-refreshed">${s?.lastSuccessAt ? at(s.lastSuccessAt) : 'not since the URL was saved'}</span>
+<br>Next due: <span class="next-refresh">${s ? `${at(s.nextRefreshAt)}${s.nextRefreshAt <= now ? ' (due now)' : ''}` : 'not scheduled'}</span>${failed}</div>`
+}
+
 /**
- * The development admin page: the local instance's connections with their SP URLs, and a
- * "Test sign-in" that runs the SP-initiated flow and shows the mapped profile.
+ * The development admin page: the local instance's connections with their SP URLs and metadata
+ * refresh status, and a "Test sign-in" that runs the SP-initiated flow and shows the mapped profile.
  */
 export function adminRoutes() {
   const app = new Hono<AppEnv>()
@@ -30,6 +46,8 @@ export function adminRoutes() {
   app.get('/', async (c) => {
     const { items, total } = await listConnections(c.var.deps, { instanceId: LOCAL_INSTANCE_ID, limit: 100, offset: 0, order: { field: 'created_at', direction: 'desc' } })
     const callback = callbackUrl(c.var.origin)
+    const schedules = await findRefreshSchedules(c.var.deps, items)
+    const now = c.var.deps.clock()
     const rows = items.map((conn) => {
       const sp = spUrls(c.var.origin, conn.id)
       const canTest = conn.active && conn.redirectUris.includes(callback)
@@ -38,7 +56,8 @@ export function adminRoutes() {
 <td>SP metadata: <a href="${sp.spMetadataUrl}"><code>${sp.spMetadataUrl}</code></a><br>ACS: <code>${sp.acsUrl}</code><br>SP entity id: <code>${sp.spEntityId}</code></td>
 <td>${canTest ? html`<a class="test-sign-in" href="${login}"><button type="button">Test sign-in</button></a>` : html`<small>To test, make it active and add <code>${callback}</code> to its redirect URIs.</small>`}</td>
 <td><form method="post" action="/dev/connections/${conn.id}/encryption"><input type="hidden" name="require" value="${conn.requireEncryptedAssertions ? 'off' : 'on'}">
-<button class="toggle-encryption" type="submit">${conn.requireEncryptedAssertions ? 'Encrypted assertions required: turn off' : 'Require encrypted assertions'}</button></form></td></tr>`
+<button class="toggle-encryption" type="submit">${conn.requireEncryptedAssertions ? 'Encrypted assertions required: turn off' : 'Require encrypted assertions'}</button></form></td>
+<td>${refreshStatus(conn, schedules.get(conn.id), now)}</td></tr>`
     })
     return page(
       c,
@@ -46,7 +65,7 @@ export function adminRoutes() {
       html`<h1>saml-edge: local instance <code>${LOCAL_INSTANCE_ID}</code></h1>
 <p>${total} connection(s). API: <a href="/docs">/docs</a>, <a href="/openapi.json">/openapi.json</a>. Keys: <code>sk_test_local_development_key</code> (Clerk style), <code>local-development-api-key</code> (SuperTokens style).</p>
 <form method="post" action="/dev/demo-connection"><button id="create-demo" type="submit">Add a demo connection (built-in development IdP)</button></form>
-<table><thead><tr><th>Connection</th><th>State</th><th>Service-provider URLs</th><th></th><th>Encryption</th></tr></thead><tbody>${rows}</tbody></table>`,
+<table><thead><tr><th>Connection</th><th>State</th><th>Service-provider URLs</th><th></th><th>Encryption</th><th>Metadata refresh</th></tr></thead><tbody>${rows}</tbody></table>`,
     )
   })
 

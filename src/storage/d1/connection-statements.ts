@@ -41,7 +41,7 @@ export function refreshScheduleWrite(db: D1Handle, c: SamlConnection): D1Prepare
     .prepare(
       'INSERT INTO metadata_refresh (connection_id, metadata_url, next_refresh_at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM saml_connections WHERE id = ?) ' +
         'ON CONFLICT (connection_id) DO UPDATE SET metadata_url = excluded.metadata_url, next_refresh_at = excluded.next_refresh_at, etag = NULL, last_modified = NULL, ' +
-        'cache_duration_ms = NULL, valid_until = NULL, failures = 0, last_failure = NULL, last_attempt_at = NULL, on_demand_at = NULL ' +
+        'cache_duration_ms = NULL, valid_until = NULL, failures = 0, last_failure = NULL, last_attempt_at = NULL, last_success_at = NULL, on_demand_at = NULL ' +
         'WHERE metadata_refresh.metadata_url IS NOT excluded.metadata_url',
     )
     .bind(c.id, c.idpMetadataUrl, c.updatedAt + REFRESH_INTERVAL_MS, c.id)

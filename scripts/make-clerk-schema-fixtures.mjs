@@ -15,7 +15,7 @@ const source = process.argv[2] ?? join(root, '../shared/reference/clerk-openapi/
 const doc = parse(readFileSync(source, 'utf8'))
 
 // The operations whose answers the tests check, and every status the document gives them.
-const PATHS = ['/enterprise_connections', '/enterprise_connections/{enterprise_connection_id}', '/saml_connections', '/saml_connections/{saml_connection_id}']
+const PATHS = ['/enterprise_connections', '/enterprise_connections/{enterprise_connection_id}', '/enterprise_connections/{enterprise_connection_id}/test_runs', '/saml_connections', '/saml_connections/{saml_connection_id}']
 
 const toJsonSchema = (node) => {
   if (Array.isArray(node)) return node.map(toJsonSchema)

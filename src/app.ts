@@ -25,6 +25,7 @@ export function createApp() {
   app.route('/', docsRoutes())
   app.route('/', devRoutes())
   app.use('/v1/saml/login', browserLoginLimit)
+  app.use('/v1/saml/test_runs/:id', browserLoginLimit)
   app.use('/v1/saml/acs/:id', browserAcsLimit)
   app.route('/v1/saml', browserRoutes())
   app.route('/v1', clerkRoutes())

@@ -37,3 +37,7 @@ export const newEventId = (): string => `evt_${randomBase62(27)}`
 
 /** `sia_` + 27 base62 characters: one sign-in attempt. */
 export const newSignInAttemptId = (): string => `sia_${randomBase62(27)}`
+
+/** `ectr_` + 27 base62 characters: one enterprise connection test run (it shares the attempts' table). */
+export const newTestRunId = (): string => `ectr_${randomBase62(27)}`
+export const TEST_RUN_ID = /^ectr_[0-9A-Za-z]{27}$/

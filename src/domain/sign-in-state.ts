@@ -10,6 +10,8 @@ export const LoginRequestSchema = z.object({
   /** The ACS URL the AuthnRequest named: Recipient and Destination must equal it. */
   acsUrl: z.string(),
   expiresAt: z.number(),
+  /** Set when the login is an admin's test run: the response ends that run, and signs nobody in. */
+  testRunId: z.string().optional(),
 })
 export type LoginRequest = z.infer<typeof LoginRequestSchema>
 

@@ -10,6 +10,7 @@ import type {
   EventRepository,
   MetadataRefreshRepository,
   SignInAttemptRepository,
+  TestRunRepository,
   SignInStateRepository,
   WebhookEndpointRepository,
 } from '../storage/types'
@@ -61,6 +62,8 @@ export interface Deps {
   signInState: SignInStateRepository
   /** What each ACS post that named a connection came to, for its admin. */
   signInAttempts: SignInAttemptRepository
+  /** Admin-started test sign-ins (Clerk's enterprise connection test runs). */
+  testRuns: TestRunRepository
   /** The KV fast path for pending codes. */
   codeCopy: CodeEdgeCopy
   /** The event outbox. */

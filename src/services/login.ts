@@ -4,8 +4,7 @@ import { newOpaqueToken, randomBase62 } from '../domain/ids'
 import type { SamlConnection } from '../domain/saml-connection'
 import { sha256Hex } from '../domain/secrets'
 import { spUrls } from '../domain/sp-urls'
-import { isHttpUrl } from '../domain/urls'
-import { findSameUrl } from '../domain/urls'
+import { findSameUrl, isHttpUrl } from '../domain/urls'
 import { AUTHN_REQUEST_TTL_MS, buildAuthnRequest, encodePost, encodeRedirect } from '../saml'
 import type { Deps } from './deps'
 
@@ -34,8 +33,19 @@ export async function startLogin(
   deps: Deps,
   p: { connection: SamlConnection; redirectUri: string; state: string | null; origin: string; acsUrl?: string; allowPost?: boolean },
 ): Promise<StartedLogin> {
+  checkRedirectUri(p.connection, p.redirectUri)
+  return (await sendAuthnRequest(deps, p)).started
+}
+
+/**
+ * The AuthnRequest of a login and the login remembered for its response, for any caller: a sign-in
+ * (whose redirect URI was checked) or a test run (which ends on saml-edge's own page).
+ */
+export async function sendAuthnRequest(
+  deps: Deps,
+  p: { connection: SamlConnection; redirectUri: string; state: string | null; origin: string; acsUrl?: string; allowPost?: boolean; testRunId?: string },
+): Promise<{ started: StartedLogin; xml: string }> {
   const conn = p.connection
-  checkRedirectUri(conn, p.redirectUri)
   if (!conn.idpSsoUrl) throw new AppError('invalid_client', { internal: 'no SSO URL' })
   // Writes refuse an SSO URL outside the URL rule, but a row stored before they did must not become
   // a `javascript:` Location, a split header or a 500; the auto-post page checks its target too.
@@ -58,8 +68,9 @@ export async function startLogin(
       : null
   await deps.signInState.putLoginRequest(await sha256Hex(relayState), {
     v: 1, connectionId: conn.id, requestId, redirectUri: p.redirectUri, state: p.state, acsUrl, expiresAt: now + AUTHN_REQUEST_TTL_MS,
+    ...(p.testRunId ? { testRunId: p.testRunId } : {}),
   })
-  return { redirectUrl, relayState, requestId, post }
+  return { started: { redirectUrl, relayState, requestId, post }, xml }
 }
 
 /**

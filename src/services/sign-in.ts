@@ -139,7 +139,23 @@ export async function signIn(deps: Deps, ctx: SignInContext, samlResponse: strin
 }
 
 async function runPipeline(deps: Deps, ctx: SignInContext, samlResponse: string, user: VerifiedUser): Promise<CompletedSignIn> {
+  // A test run's login ends that run (services/test-runs.ts); it never yields a code.
+  if (ctx.login?.request.testRunId) throw new AppError('invalid_relay_state', { internal: { reason: 'in_response_to_unknown', detail: 'a test run login at a sign-in path' } })
   const now = deps.clock()
+  const { assertion, profile } = await verifiedProfile(deps, ctx, samlResponse, user, now)
+  const redirectUri = chooseRedirectUri(ctx)
+  const code = await issueCode(deps, ctx, assertion, profile, redirectUri, now)
+  deps.log.info('saml_sign_in', { connection_id: ctx.connection.id, idp_initiated: !ctx.login })
+  return { connection: ctx.connection, profile, redirectUrl: withCode(redirectUri, code, ctx.login?.request.state ?? null) }
+}
+
+/**
+ * Steps 1 and 2, shared with test runs: the verified assertion and the profile it maps to, whose
+ * email is in the connection's domains. `user` learns who signed in as soon as that is known.
+ */
+export async function verifiedProfile(
+  deps: Deps, ctx: SignInContext, samlResponse: string, user: VerifiedUser, now: number,
+): Promise<{ assertion: VerifiedAssertion; profile: SignInProfile }> {
   const conn = ctx.connection
   const a = await verify(deps, ctx, samlResponse, now)
   user.nameId = a.nameId
@@ -151,10 +167,7 @@ async function runPipeline(deps: Deps, ctx: SignInContext, samlResponse: string,
   )
   user.emailAddress = profile.emailAddress
   checkEmailDomain(conn, profile)
-  const redirectUri = chooseRedirectUri(ctx)
-  const code = await issueCode(deps, ctx, a, profile, redirectUri, now)
-  deps.log.info('saml_sign_in', { connection_id: conn.id, idp_initiated: !ctx.login })
-  return { connection: conn, profile, redirectUrl: withCode(redirectUri, code, ctx.login?.request.state ?? null) }
+  return { assertion: a, profile }
 }
 
 /** The redirect URI with `code` (and `state`) set in its own query; values are encoded once. */

@@ -2,6 +2,7 @@ import type { DomainEvent } from '../domain/events'
 import type { SamlConnection, Scope } from '../domain/saml-connection'
 import type { SignInAttempt } from '../domain/sign-in-attempt'
 import type { LoginRequest, PendingCode } from '../domain/sign-in-state'
+import type { TestRun, TestRunStatus } from '../domain/test-run'
 import type { StoredWebhookEndpoint, WebhookEndpoint, WebhookMessage } from '../domain/webhooks'
 
 export type ListOrder = { field: 'created_at' | 'name'; direction: 'asc' | 'desc' }
@@ -117,6 +118,21 @@ export interface SignInAttemptRepository {
   countNotStored(connectionId: string, since: number): Promise<number>
   /** Forgets attempts, and their minute counters, older than `cutoff`. */
   purgeBefore(cutoff: number): Promise<void>
+}
+
+/** Test runs (D1; rows of the sign-in attempts' table, purged with them). */
+export interface TestRunRepository {
+  create(run: TestRun): Promise<void>
+  find(id: string): Promise<TestRun | null>
+  /** Keeps the AuthnRequest and RelayState a start sent; false when the run is no longer pending. */
+  recordStart(id: string, start: { samlRequest: string; relayState: string }, now: number): Promise<boolean>
+  /**
+   * Ends a pending run with `run`'s outcome, and uses up the login it answered. A success reserves
+   * its assertion id in the same batch: 'replayed' (nothing changed) when it was already used.
+   */
+  finish(p: { run: TestRun; loginRequestHash: string | null; assertion: { assertionId: string; expiresAt: number } | null; now: number }): Promise<'finished' | 'replayed' | 'not_pending'>
+  /** Newest first, created at `since` or later, in any of `statuses` as they read at `now` (null: all). */
+  list(connectionId: string, p: { statuses: TestRunStatus[] | null; limit: number; offset: number; since: number; now: number }): Promise<{ items: TestRun[]; total: number }>
 }
 
 /** The KV copy of pending codes: the fast path where a code was issued. D1 stays the truth. */

@@ -10,6 +10,7 @@ import { d1Events } from '../storage/d1/events'
 import { d1MetadataRefresh } from '../storage/d1/metadata-refresh'
 import { d1CertificateExpiry } from '../storage/d1/certificate-expiry'
 import { d1SignInAttempts } from '../storage/d1/sign-in-attempts'
+import { d1TestRuns } from '../storage/d1/test-runs'
 import { d1WebhookEndpoints } from '../storage/d1/webhook-endpoints'
 import { DEFAULT_RETRY_BASE_SECONDS, WEBHOOK_TIMEOUT_MS, type WebhookMessage } from '../domain/webhooks'
 import { importSealingKey } from '../services/webhook-secrets'
@@ -115,6 +116,7 @@ export function buildDeps(
     edge: kvEdgeCopy(env.KV),
     signInState: d1SsoState(d1.primary),
     signInAttempts: d1SignInAttempts(db),
+    testRuns: d1TestRuns(db),
     codeCopy: kvCodeCopy(env.KV),
     events: d1Events(db),
     webhookEndpoints: d1WebhookEndpoints(db),

@@ -1,18 +1,20 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { AppError } from '../../domain/errors'
-import { SAML_CONNECTION_ID } from '../../domain/ids'
+import { SAML_CONNECTION_ID, TEST_RUN_ID } from '../../domain/ids'
 import { exchangeCodeWithCredentials } from '../../services/codes'
 import { loadConnectionAtEdge } from '../../services/edge-sync'
 import { connectionIdForEmail, startLogin } from '../../services/login'
 import { signIn } from '../../services/sign-in'
 import { activeConnectionAtEdge, connectionAcsContext } from '../../services/sign-in-context'
 import { connectionSpMetadata } from '../../services/sp-metadata'
+import { completeTestRun, openTestRun, startTestRun } from '../../services/test-runs'
 import type { AppEnv } from '../env'
 import { validated } from '../validation-hook'
 import { autoPostPage } from './auto-post-form'
 import { browserBodyLimit, readFields } from './form-body'
 import { toProfileJson } from './profile-json'
+import { testRunPage } from './test-run-page'
 
 const param = (v: string | undefined, name: string, maxLength = 4096): string => {
   if (!v || v.length > maxLength) throw new AppError('invalid_input', { issues: [{ param: name, kind: v ? 'value' : 'missing' }] })
@@ -27,6 +29,7 @@ const LoginQuery = z.object({
   instance_id: text().optional(),
   email: text().optional(),
 })
+const TestRunQuery = z.object({ token: text(256) })
 
 /** The endpoints IdPs and browsers call: SP metadata, login start, ACS, and the code exchange. */
 export function browserRoutes() {
@@ -58,8 +61,21 @@ export function browserRoutes() {
     const fields = await readFields(c.req.raw)
     const samlResponse = param(fields.SAMLResponse, 'SAMLResponse', Number.POSITIVE_INFINITY)
     const ctx = await connectionAcsContext(c.var.deps, { connectionId: id, relayState: fields.RelayState || null, origin: c.var.origin, samlResponse })
+    if (ctx.login?.request.testRunId) return testRunPage(c, await completeTestRun(c.var.deps, { ...ctx, login: ctx.login }, samlResponse))
     const done = await signIn(c.var.deps, ctx, samlResponse)
     return c.redirect(done.redirectUrl, 302)
+  })
+
+  // A test run's URL (POST /v1/enterprise_connections/{id}/test_runs): sends the browser to the IdP
+  // while the run is pending, and shows its result once it is not.
+  app.get('/test_runs/:id', validated('query', TestRunQuery), async (c) => {
+    const id = c.req.param('id')
+    if (!TEST_RUN_ID.test(id)) throw new AppError('not_found')
+    const run = await openTestRun(c.var.deps, id, c.req.valid('query').token)
+    const start = await startTestRun(c.var.deps, run, c.var.origin)
+    if (start.kind === 'ended') return testRunPage(c, start.run)
+    if (start.login.post) return autoPostPage(c, start.login.post.action, start.login.post.fields)
+    return c.redirect(start.login.redirectUrl, 302)
   })
 
   // Back channel: the app exchanges the one-time code for the profile, authenticated by the

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { AppError } from '../../domain/errors'
-import { ENTERPRISE_CONNECTION_ID, enterpriseConnectionIdOf, samlConnectionIdOf } from '../../domain/ids'
+import { enterpriseConnectionIdOf } from '../../domain/ids'
 import { DEFAULT_TENANT_ID } from '../../domain/saml-connection'
 import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/saml-connections'
 import type { AppEnv } from '../env'
@@ -15,9 +15,10 @@ import {
   EnterpriseListQuery,
   UpdateEnterpriseConnectionBody,
 } from './enterprise-schemas'
-import { fromEnterpriseCreate, fromEnterpriseListQuery, fromEnterpriseUpdate, toEnterpriseConnection, withEnterpriseParams } from './enterprise-serialize'
+import { enterpriseConnectionPathId, fromEnterpriseCreate, fromEnterpriseListQuery, fromEnterpriseUpdate, toEnterpriseConnection, withEnterpriseParams } from './enterprise-serialize'
 import { clerkErrors, clerkRoute, json, jsonBody } from './route-parts'
 import { ClerkDeletedObjectSchema } from './schemas'
+import { testRunRoutes } from './test-run-routes'
 
 const tags = ['Clerk: enterprise connections']
 
@@ -50,17 +51,12 @@ const deleteRoute = clerkRoute({
   request: { params: EnterpriseConnectionParams }, ok: [ClerkDeletedObjectSchema, 'The deleted object'], errors: [401, 404],
 })
 
-/** The `samlc_` id of the connection a path's `entconn_` id names, or 404 when it cannot name one. */
-function connectionId(id: string): string {
-  if (!ENTERPRISE_CONNECTION_ID.test(id)) throw new AppError('not_found', { internal: 'not an enterprise connection id' })
-  return samlConnectionIdOf(id)
-}
-
 /** Clerk's Enterprise Connections API, mounted with the other Clerk routes at `/v1`. */
 export function enterpriseRoutes() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
   app.use('/enterprise_connections', clerkAuth, ...clerkJsonBody)
   app.use('/enterprise_connections/*', clerkAuth, ...clerkJsonBody)
+  app.route('/', testRunRoutes())
 
   return app
     .openapi(listRoute, async (c) => {
@@ -73,17 +69,17 @@ export function enterpriseRoutes() {
       return c.json(toEnterpriseConnection(conn, c.var.origin), 201)
     })
     .openapi(getRoute, async (c) => {
-      const conn = await getConnection(c.var.deps, c.var.principal.instanceId, connectionId(c.req.valid('param').enterprise_connection_id))
+      const conn = await getConnection(c.var.deps, c.var.principal.instanceId, enterpriseConnectionPathId(c.req.valid('param').enterprise_connection_id))
       return c.json(toEnterpriseConnection(conn, c.var.origin), 200)
     })
     .openapi(updateRoute, async (c) => {
-      const id = connectionId(c.req.valid('param').enterprise_connection_id)
+      const id = enterpriseConnectionPathId(c.req.valid('param').enterprise_connection_id)
       const changes = fromEnterpriseUpdate(c.req.valid('json'))
       const conn = await withEnterpriseParams(() => updateConnection(c.var.deps, c.var.principal.instanceId, id, changes))
       return c.json(toEnterpriseConnection(conn, c.var.origin), 200)
     })
     .openapi(deleteRoute, async (c) => {
-      const id = connectionId(c.req.valid('param').enterprise_connection_id)
+      const id = enterpriseConnectionPathId(c.req.valid('param').enterprise_connection_id)
       if (!(await deleteConnection(c.var.deps, c.var.principal.instanceId, id))) throw new AppError('not_found')
       return c.json({ object: 'enterprise_connection', id: enterpriseConnectionIdOf(id), deleted: true }, 200)
     })

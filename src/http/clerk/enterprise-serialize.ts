@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi'
 import { AppError, type InputIssue } from '../../domain/errors'
 import { normalizeDomain } from '../../domain/fields'
-import { enterpriseConnectionIdOf } from '../../domain/ids'
+import { ENTERPRISE_CONNECTION_ID, enterpriseConnectionIdOf, samlConnectionIdOf } from '../../domain/ids'
 import type { SamlConnection } from '../../domain/saml-connection'
 import { spUrls } from '../../domain/sp-urls'
 import type { ConnectionChanges } from '../../services/saml-connections'
@@ -157,4 +157,10 @@ export function toEnterpriseConnection(c: SamlConnection, origin: string): Enter
     created_at: c.createdAt,
     updated_at: c.updatedAt,
   }
+}
+
+/** The `samlc_` id of the connection a path's `entconn_` id names, or 404 when it cannot name one. */
+export function enterpriseConnectionPathId(id: string): string {
+  if (!ENTERPRISE_CONNECTION_ID.test(id)) throw new AppError('not_found', { internal: 'not an enterprise connection id' })
+  return samlConnectionIdOf(id)
 }

@@ -70,9 +70,9 @@ export function d1SignInAttempts(db: D1Handle): SignInAttemptRepository {
     async list(connectionId, p) {
       const [page, total] = await db.batch<AttemptRow | { n: number }>([
         db
-          .prepare(`SELECT ${COLUMNS} FROM sign_in_attempts WHERE connection_id = ? AND created_at >= ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`)
+          .prepare(`SELECT ${COLUMNS} FROM sign_in_attempts WHERE connection_id = ? AND kind = 'sign_in' AND created_at >= ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`)
           .bind(connectionId, p.since, p.limit, p.offset),
-        db.prepare('SELECT COUNT(*) AS n FROM sign_in_attempts WHERE connection_id = ? AND created_at >= ?').bind(connectionId, p.since),
+        db.prepare("SELECT COUNT(*) AS n FROM sign_in_attempts WHERE connection_id = ? AND kind = 'sign_in' AND created_at >= ?").bind(connectionId, p.since),
       ])
       return { items: ((page?.results ?? []) as AttemptRow[]).map(fromRow), total: ((total?.results[0] as { n: number } | undefined)?.n ?? 0) }
     },

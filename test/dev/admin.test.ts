@@ -34,6 +34,27 @@ describe('development admin page and IdP', () => {
     expect(profile).toMatchObject({ name_id: 'grace@example.com', email_address: 'grace@example.com', first_name: 'Grace', last_name: 'Hopper', attributes: { groups: ['navy'] } })
   })
 
+  it('a test run from the admin page goes through the built-in IdP and ends on the result page, with no code', async () => {
+    await SELF.fetch(`${ORIGIN}/dev/demo-connection`, { method: 'POST', redirect: 'manual' })
+    const admin = await (await SELF.fetch(`${ORIGIN}/`)).text()
+    const row = admin.split('<tr data-connection-id=').find((r) => r.includes('Demo: built-in development IdP')) ?? ''
+    const action = row.match(/<form method="post" action="([^"]+\/test-run)"/)?.[1]
+    expect(action).toMatch(/^\/dev\/connections\/samlc_\w+\/test-run$/)
+    const created = await SELF.fetch(`${ORIGIN}${action}`, { method: 'POST', redirect: 'manual' })
+    expect(created.status).toBe(303)
+    const toIdp = await SELF.fetch(created.headers.get('location')!, { redirect: 'manual' })
+    const idpUrl = new URL(toIdp.headers.get('location')!)
+    expect(idpUrl.pathname).toBe('/dev/idp/sso')
+    const fields = { ...form(await (await SELF.fetch(idpUrl)).text()), email: 'grace@example.com', first_name: 'Grace', last_name: 'Hopper', groups: 'navy' }
+    const posted = await (await SELF.fetch(`${ORIGIN}/dev/idp/sso`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() })).text()
+    const acsUrl = posted.match(/<form method="post" action="([^"]+)"/)?.[1]
+    const acs = await SELF.fetch(acsUrl!, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form(posted)).toString() })
+    expect([acs.status, acs.headers.get('location')]).toEqual([200, null])
+    const result = await acs.text()
+    expect(result).toContain('Test sign-in succeeded')
+    expect(result).toContain('grace@example.com')
+  })
+
   it('the demo connection can require encrypted assertions: then only the IdP\'s encrypted answer signs in', async () => {
     await SELF.fetch(`${ORIGIN}/dev/demo-connection`, { method: 'POST', redirect: 'manual' })
     // Other tests share the local instance, so everything is read from the demo connection's own row.

@@ -5,6 +5,7 @@ import { spUrls } from '../../domain/sp-urls'
 import { LOCAL_INSTANCE_ID } from '../../services/api-keys'
 import { createConnection, findConnectionByIdpEntityId, listConnections, updateConnection } from '../../services/saml-connections'
 import { exchangeCode } from '../../services/codes'
+import { createTestRun } from '../../services/test-runs'
 import { countAttemptsNotStored, listSignInAttempts } from '../../services/sign-in-attempts'
 import { findRefreshSchedules } from '../../services/scheduled-refresh'
 import { SIGN_IN_FAILURE_REASONS } from '../../domain/sign-in-attempt'
@@ -54,7 +55,8 @@ export function adminRoutes() {
       const login = `/v1/saml/login?${new URLSearchParams({ connection_id: conn.id, redirect_uri: callback, state: 'admin-test' })}`
       return html`<tr data-connection-id="${conn.id}"><td>${conn.name}<br><code>${conn.id}</code></td><td>${conn.active ? 'active' : 'inactive'}<br><a class="sign-in-attempts" href="/dev/connections/${conn.id}/sign-in-attempts">Sign-in attempts</a></td>
 <td>SP metadata: <a href="${sp.spMetadataUrl}"><code>${sp.spMetadataUrl}</code></a><br>ACS: <code>${sp.acsUrl}</code><br>SP entity id: <code>${sp.spEntityId}</code></td>
-<td>${canTest ? html`<a class="test-sign-in" href="${login}"><button type="button">Test sign-in</button></a>` : html`<small>To test, make it active and add <code>${callback}</code> to its redirect URIs.</small>`}</td>
+<td>${canTest ? html`<a class="test-sign-in" href="${login}"><button type="button">Test sign-in</button></a>` : html`<small>To test, make it active and add <code>${callback}</code> to its redirect URIs.</small>`}
+<form method="post" action="/dev/connections/${conn.id}/test-run"><button class="test-run" type="submit">Test run (result page, no code)</button></form></td>
 <td><form method="post" action="/dev/connections/${conn.id}/encryption"><input type="hidden" name="require" value="${conn.requireEncryptedAssertions ? 'off' : 'on'}">
 <button class="toggle-encryption" type="submit">${conn.requireEncryptedAssertions ? 'Encrypted assertions required: turn off' : 'Require encrypted assertions'}</button></form></td>
 <td>${refreshStatus(conn, schedules.get(conn.id), now)}</td></tr>`
@@ -93,6 +95,12 @@ export function adminRoutes() {
     const form = new URLSearchParams(await c.req.text())
     await updateConnection(c.var.deps, LOCAL_INSTANCE_ID, c.req.param('id'), { requireEncryptedAssertions: form.get('require') === 'on' })
     return c.redirect('/', 303)
+  })
+
+  // What POST /v1/enterprise_connections/{id}/test_runs gives an admin: the run's URL, opened at once.
+  app.post('/dev/connections/:id/test-run', async (c) => {
+    const { url } = await createTestRun(c.var.deps, LOCAL_INSTANCE_ID, c.req.param('id'), c.var.origin)
+    return c.redirect(url, 303)
   })
 
   // What the admin API's sign_in_attempts answers, readable: the reason of every refusal, the XML posted.
